@@ -1,0 +1,51 @@
+# Two front doors: `make test` and `make serve`. Every target installs what it needs on a
+# fresh machine (apt, .venv, pip, KenLM's tools, built lexicons) and skips what is already there.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+KENLM_VERSION := 0.3.0
+APT_PACKAGES := espeak-ng cmake build-essential libboost-program-options-dev libboost-system-dev \
+	libboost-thread-dev libboost-test-dev zlib1g-dev libbz2-dev liblzma-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LEXICON_STAMP := lexicons/build/.built
+
+.PHONY: install test lint apt lexicons clean
+
+install: apt $(VENV)/.installed $(VENV)/bin/lmplz $(LEXICON_STAMP)
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+apt:
+	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); }
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# lmplz and build_binary are not packaged anywhere: build them from the same kenlm release
+# whose Python module the project pins.
+$(VENV)/bin/lmplz: | $(VENV)/.installed
+	rm -rf $(VENV)/src/kenlm && mkdir -p $(VENV)/src/kenlm
+	$(PY) -m pip download -q --no-binary kenlm --no-deps kenlm==$(KENLM_VERSION) -d $(VENV)/src/kenlm
+	tar -xzf $(VENV)/src/kenlm/kenlm-$(KENLM_VERSION).tar.gz -C $(VENV)/src/kenlm
+	cmake -S $(VENV)/src/kenlm/kenlm-$(KENLM_VERSION) -B $(VENV)/src/kenlm/build \
+	  -DCMAKE_BUILD_TYPE=Release -DKENLM_MAX_ORDER=6 >/dev/null
+	$(MAKE) -C $(VENV)/src/kenlm/build -j$$(nproc) lmplz build_binary >/dev/null
+	cp $(VENV)/src/kenlm/build/bin/lmplz $(VENV)/src/kenlm/build/bin/build_binary $(VENV)/bin/
+
+lexicons: $(LEXICON_STAMP)
+
+$(LEXICON_STAMP): $(VENV)/.installed $(wildcard asr/lexicon_build/*.py asr/notation/*.py) asr/units.py asr/script.py asr/lexicon.py lexicons/points.tsv
+	$(VENV)/bin/xiangyin lexicon build
+	touch $@
+
+clean:
+	rm -rf $(VENV) lexicons/build

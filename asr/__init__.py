@@ -1,0 +1,1 @@
+"""xiangyin's recognition engine: a library with no network code (DESIGN §1)."""

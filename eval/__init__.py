@@ -1,0 +1,1 @@
+"""Evaluation harness: per-dialect figures and coverage toward the 333 (DESIGN §4)."""

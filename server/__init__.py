@@ -1,0 +1,1 @@
+"""The gRPC service around asr.Recognizer (arrives with the service issue)."""

@@ -1,0 +1,1 @@
+"""The `xiangyin` command: one front door to the engine, the server and the evaluation."""
