@@ -17,6 +17,7 @@ from itertools import islice
 
 from asr.dialects import Target, load_registry
 from asr.lexicon import built_varieties, read_lexicon
+from asr.lexicon_build.ngungu_points import points
 from asr.lm_text import text_source
 from asr.units import outside_inventory
 
@@ -116,3 +117,29 @@ def compute_coverage(targets: tuple[Target, ...] | None = None) -> CoverageRepor
     for level in range(5):
         levels.setdefault(level, 0)
     return CoverageReport(rows, tuple(evidence.values()), dict(levels))
+
+
+def markdown_table(report: CoverageReport) -> str:
+    """The README's supported-dialects table: every variety with a lexicon, and the
+    registry rows whose seat speaks it."""
+    rows_by_variety: dict[str, list[Target]] = {}
+    for row in report.rows:
+        rows_by_variety.setdefault(row.target.variety, []).append(row.target)
+    lines = [
+        "| variety | level | lexicon entries | registry rows (seats) | group / subgroup |",
+        "|---|---|---|---|---|",
+    ]
+    places = {p.variety: p.place for p in points()}
+    measured = {v.variety: v for v in report.varieties}
+    for variety in built_varieties():
+        evidence = measured.get(variety) or variety_evidence(variety)
+        seats = rows_by_variety.get(variety, [])
+        point = f"— (point {places[variety]}, not a seat)" if variety in places else "— (no registry row)"
+        names = "、".join(t.name for t in seats) or point
+        groups = "; ".join(sorted({f"{t.group} {t.subgroup}".strip() for t in seats})) or "—"
+        entries = f"{evidence.lexicon_entries:,}"
+        lines.append(f"| `{variety}` | {evidence.level} | {entries} | {names} | {groups} |")
+    totals = ", ".join(f"level {k}: {v}" for k, v in sorted(report.levels.items()))
+    lines.append("")
+    lines.append(f"Registry rows by coverage level ({len(report.rows)} rows): {totals}.")
+    return "\n".join(lines)

@@ -29,8 +29,13 @@ def cmd_dialects(args: argparse.Namespace) -> int:
 
 
 def cmd_lexicon_build(args: argparse.Namespace) -> int:
-    from asr.lexicon_build import build
+    from asr.lexicon_build import build, varieties
 
+    unknown = sorted(set(args.variety) - set(varieties()))
+    if unknown:
+        print(f"no lexicon source for variety {unknown[0]!r}; known: {', '.join(varieties())}",
+              file=sys.stderr)
+        return 2
     reports = build(args.variety or None)
     for r in reports:
         skipped = sum(s.skipped for s in r.sources)
@@ -61,11 +66,14 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from eval.coverage import compute_coverage
+    from eval.coverage import compute_coverage, markdown_table
 
     report = compute_coverage()
     if args.json:
         _print_json(report.as_json())
+        return 0
+    if args.markdown:
+        print(markdown_table(report))
         return 0
     print("rows per level:", ", ".join(f"L{k}={v}" for k, v in sorted(report.levels.items())))
     for v in report.varieties:
@@ -99,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("coverage", help="coverage level of every registry row (DESIGN §4)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--markdown", action="store_true", help="the README's supported-dialects table")
     p.set_defaults(func=cmd_coverage)
     return parser
 
