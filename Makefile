@@ -37,8 +37,10 @@ $(VENV)/bin/lmplz: | $(VENV)/.installed
 	$(PY) -m pip download -q --no-binary kenlm --no-deps kenlm==$(KENLM_VERSION) -d $(VENV)/src/kenlm
 	tar -xzf $(VENV)/src/kenlm/kenlm-$(KENLM_VERSION).tar.gz -C $(VENV)/src/kenlm
 	cmake -S $(VENV)/src/kenlm/kenlm-$(KENLM_VERSION) -B $(VENV)/src/kenlm/build \
-	  -DCMAKE_BUILD_TYPE=Release -DKENLM_MAX_ORDER=6 >/dev/null
-	$(MAKE) -C $(VENV)/src/kenlm/build -j$$(nproc) lmplz build_binary >/dev/null
+	  -DCMAKE_BUILD_TYPE=Release -DKENLM_MAX_ORDER=6 > $(VENV)/src/kenlm/build.log 2>&1 \
+	  || { tail -40 $(VENV)/src/kenlm/build.log; exit 1; }
+	$(MAKE) -C $(VENV)/src/kenlm/build -j$$(nproc) lmplz build_binary >> $(VENV)/src/kenlm/build.log 2>&1 \
+	  || { tail -40 $(VENV)/src/kenlm/build.log; exit 1; }
 	cp $(VENV)/src/kenlm/build/bin/lmplz $(VENV)/src/kenlm/build/bin/build_binary $(VENV)/bin/
 
 lexicons: $(LEXICON_STAMP)
