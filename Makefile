@@ -8,10 +8,11 @@ APT_PACKAGES := espeak-ng cmake build-essential libboost-program-options-dev lib
 	libboost-thread-dev libboost-test-dev zlib1g-dev libbz2-dev liblzma-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LEXICON_STAMP := lexicons/build/.built
+LM_STAMP := lexicons/build/lm/.built
 
 .PHONY: install test lint apt lexicons clean
 
-install: apt $(VENV)/.installed $(VENV)/bin/lmplz $(LEXICON_STAMP)
+install: apt $(VENV)/.installed $(VENV)/bin/lmplz $(LEXICON_STAMP) $(LM_STAMP)
 
 test: install
 	$(PY) -m pytest -q
@@ -47,6 +48,11 @@ lexicons: $(LEXICON_STAMP)
 
 $(LEXICON_STAMP): $(VENV)/.installed $(wildcard asr/lexicon_build/*.py asr/notation/*.py) asr/units.py asr/script.py asr/lexicon.py lexicons/points.tsv
 	$(VENV)/bin/xiangyin lexicon build
+	touch $@
+
+# The default language models are built at setup (about 20 s), not committed.
+$(LM_STAMP): $(LEXICON_STAMP) $(VENV)/bin/lmplz asr/lm.py asr/lm_text.py lexicons/lm_text.tsv
+	$(VENV)/bin/xiangyin lm build
 	touch $@
 
 clean:

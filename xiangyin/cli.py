@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _print_json(data: object) -> None:
@@ -85,6 +86,49 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lm_build(args: argparse.Namespace) -> int:
+    from asr.lm import HELD_OUT_EVERY, LM_DIR, LMOptions, build_lm
+
+    plans = [(v, [v]) for v in args.variety] or [
+        ("mixed", ["cmn", "yue", "en"]), ("cmn", ["cmn"]), ("yue", ["yue"])
+    ]
+    options = LMOptions(order=args.order)
+    reports = [build_lm(name, varieties, Path(args.out) if args.out else LM_DIR, options)
+               for name, varieties in plans]
+    if args.json:
+        _print_json([{**vars(r), "path": str(r.path)} for r in reports])
+        return 0
+    print(f"{'lm':16} {'varieties':22} {'MB':>6} {'sentences':>9} {'vocab':>7} {'ppl':>7} {'oov':>6}")
+    for r in reports:
+        print(f"{r.name:16} {','.join(r.varieties):22} {r.size_bytes / 1e6:6.1f} {r.train_sentences:9d} "
+              f"{r.vocabulary:7d} {r.perplexity:7.1f} {r.oov_rate:6.1%}  → {r.path}")
+    print(f"perplexity and OOV on every {HELD_OUT_EVERY}th sentence, held out of training")
+    return 0
+
+
+def cmd_bench_decoder(args: argparse.Namespace) -> int:
+    from eval.bench.decoder import run
+
+    bench = run(seconds=args.seconds, beam=args.beam)
+    if args.json:
+        _print_json({
+            "beam": bench.beam,
+            "audio_s": bench.audio_s,
+            "xiangyin_rtf": round(bench.xiangyin_rtf, 5),
+            "pyctcdecode_rtf": round(bench.pyctcdecode_rtf, 5),
+            "character_accuracy": round(bench.character_accuracy, 4),
+        })
+        return 0
+    print(f"decoder benchmark: {bench.audio_s:.1f} s of realistic posteriors, beam {bench.beam}, one thread")
+    print(f"  xiangyin (lexicon + KenLM): RTF {bench.xiangyin_rtf:.4f} = "
+          f"{1 / bench.xiangyin_rtf:.0f}x real time, "
+          f"{bench.character_accuracy:.1%} of reference characters recovered")
+    print(f"  pyctcdecode (no lexicon, no LM): RTF {bench.pyctcdecode_rtf:.4f} = "
+          f"{1 / bench.pyctcdecode_rtf:.0f}x real time")
+    print(f"  xiangyin is {bench.pyctcdecode_rtf / bench.xiangyin_rtf:.1f}x pyctcdecode's speed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xiangyin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +148,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = lsub.add_parser("check", help="entries, top-3500 coverage, units outside the inventory")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_lexicon_check)
+
+    lm = sub.add_parser("lm", help="build the n-gram language models (lmplz → build_binary)")
+    lmsub = lm.add_subparsers(dest="lm_command", required=True)
+    p = lmsub.add_parser("build", help="default: the mixed cmn+yue+en LM and the cmn and yue LMs")
+    p.add_argument("variety", nargs="*", help="build one LM per listed variety instead")
+    p.add_argument("--order", type=int, default=3)
+    p.add_argument("--out", help="output directory (default lexicons/build/lm)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_lm_build)
+
+    bench = sub.add_parser("bench", help="performance benchmarks that print figures")
+    bsub = bench.add_subparsers(dest="bench_command", required=True)
+    p = bsub.add_parser("decoder", help="decoder real-time factor at beam 16, beside pyctcdecode")
+    p.add_argument("--seconds", type=float, default=60.0, help="audio seconds of posteriors")
+    p.add_argument("--beam", type=int, default=16)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_decoder)
 
     p = sub.add_parser("coverage", help="coverage level of every registry row (DESIGN §4)")
     p.add_argument("--json", action="store_true")

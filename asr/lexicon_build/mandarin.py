@@ -1,5 +1,8 @@
 """Standard Mandarin (cmn) from pypinyin's character and phrase dictionaries, plus jieba's
-dictionary words (with their frequencies) read through pypinyin."""
+dictionary words (with their frequencies) read through pypinyin.
+
+pypinyin holds both scripts; only simplified forms are kept, since converting a
+traditional character can land one reading on another character (乾 qián ≠ 干)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 from asr.lexicon_build.source import RawEntry, Source
 from asr.notation import pinyin
+from asr.script import simplified
 
 
 @cache
@@ -35,16 +39,27 @@ def _is_han(word: str) -> bool:
     return all("\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003ffff" for ch in word)
 
 
+SECONDARY_READING_SHARE = 100  # a secondary reading gets 1/100 of the character's count
+
+
 def read() -> Iterator[RawEntry]:
+    """Corpora count characters, not readings: pypinyin lists a character's commonest
+    reading first, which gets the character's count; each other reading gets 1 %."""
     freq = jieba_frequencies()
     for code, readings in pinyin_dict.items():
         char = chr(code)
-        for reading in readings.split(","):
-            yield RawEntry(char, _tone3(reading), freq.get(char))
+        if simplified(char) != char:  # 乾 (qián) must not become a reading of 干
+            continue
+        count = freq.get(char)
+        for rank, reading in enumerate(readings.split(",")):
+            share = count if count is None or rank == 0 else count // SECONDARY_READING_SHARE
+            yield RawEntry(char, _tone3(reading), share)
     for phrase, syllables in phrases_dict.items():
+        if simplified(phrase) != phrase:
+            continue
         yield RawEntry(phrase, " ".join(_tone3(s[0]) for s in syllables), freq.get(phrase))
     for word, count in freq.items():
-        if len(word) > 1 and word not in phrases_dict and _is_han(word):
+        if len(word) > 1 and word not in phrases_dict and _is_han(word) and simplified(word) == word:
             spelled = lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True)
             yield RawEntry(word, " ".join(spelled), count)
 

@@ -1,0 +1,1 @@
+"""`xiangyin bench …`: performance figures printed by commands, never asserted in tests."""
