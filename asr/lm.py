@@ -38,6 +38,7 @@ class LMOptions:
     order: int = 3
     prune: tuple[int, ...] = (0, 1)  # lmplz --prune: drop singleton n-grams of order ≥ 3
     memory: str = "20%"
+    characters: bool = False  # tokens are characters, for lexicon-free character models
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def build_lm(
     train: list[str] = []
     heldout: list[str] = []
     for i, words in enumerate([*training_text(varieties, vocab), *extra_text]):
-        (heldout if i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(" ".join(words))
+        tokens = [ch for w in words for ch in w] if options.characters else words
+        (heldout if i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(" ".join(tokens))
     if not train:
         raise ValueError(f"no LM text for {list(varieties)}: see lexicons/lm_text.tsv")
     with tempfile.TemporaryDirectory() as tmp:

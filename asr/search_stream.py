@@ -59,8 +59,18 @@ def absorb_repeats(chunk: LogProbs, previous_best: int) -> tuple[LogProbs, int]:
 class SearchStream:
     STABILITY_WINDOW = 3  # chunks a word must survive to count as stable
 
-    def __init__(self, search: Any, tokens: int, words_on_path: WordsOnPath, options: DecoderOptions) -> None:
+    def __init__(
+        self,
+        search: Any,
+        tokens: int,
+        words_on_path: WordsOnPath,
+        options: DecoderOptions,
+        token_labels: bool = False,
+    ) -> None:
+        """`token_labels`: the search emits tokens, not words (lexicon-free), so every
+        new non-blank token on the path is a label."""
         self.search = search
+        self.token_labels = token_labels
         self.tokens = tokens
         self.words_on_path = words_on_path
         self.options = options
@@ -131,6 +141,8 @@ class SearchStream:
         posteriors = np.concatenate(self.posteriors) if self.posteriors else np.zeros((0, 1))
         path = list(tokens[1 : 1 + len(posteriors)])
         marks = list(labels[1 : 1 + len(posteriors)])
+        if self.token_labels:
+            marks = [t if t > 0 and (f == 0 or path[f - 1] != t) else -1 for f, t in enumerate(path)]
         spans: list[Span] = []
         previous_end = -1
         start: int | None = None

@@ -30,3 +30,10 @@ def test_build_a_per_variety_lm(built: list[str], tmp_path: Path) -> None:
     model = load_lm(report.path)
     assert model.order == 3
     assert model.score("我 哋 去 饮茶") > model.score("饮茶 去 哋 我")
+
+
+def test_character_lm_for_lexicon_free_decoding(built: list[str], tmp_path: Path) -> None:
+    report = build_lm("yue-chars", ["yue"], tmp_path, LMOptions(order=4, characters=True))
+    model = load_lm(report.path)
+    assert "佢哋" not in model and "佢" in model
+    assert report.perplexity < 200

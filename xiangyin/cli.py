@@ -92,7 +92,9 @@ def cmd_lm_build(args: argparse.Namespace) -> int:
     plans = [(v, [v]) for v in args.variety] or [
         ("mixed", ["cmn", "yue", "en"]), ("cmn", ["cmn"]), ("yue", ["yue"])
     ]
-    options = LMOptions(order=args.order)
+    options = LMOptions(order=args.order, characters=args.characters)
+    if args.characters:
+        plans = [(f"{name}-chars", varieties) for name, varieties in plans]
     reports = [build_lm(name, varieties, Path(args.out) if args.out else LM_DIR, options)
                for name, varieties in plans]
     if args.json:
@@ -154,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = lmsub.add_parser("build", help="default: the mixed cmn+yue+en LM and the cmn and yue LMs")
     p.add_argument("variety", nargs="*", help="build one LM per listed variety instead")
     p.add_argument("--order", type=int, default=3)
+    p.add_argument("--characters", action="store_true", help="character LMs for lexicon-free decoding")
     p.add_argument("--out", help="output directory (default lexicons/build/lm)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_lm_build)
