@@ -1,0 +1,74 @@
+"""espeak-ng as a subprocess: audio at 16 kHz, and the phonemes it actually said."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import wave
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+from scipy.signal import resample_poly
+
+SAMPLE_RATE = 16_000
+ESPEAK_RATE = 22_050
+DEFAULT_WORDS_PER_MINUTE = 175
+
+Audio = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Voice:
+    language: str  # espeak-ng voice: cmn-latn-pinyin, yue, hak, en
+    variant: str  # espeak-ng variant file name (f3, Alicia, …); "" for the default
+    speed: float  # 0.8–1.3 × the default speaking rate
+    pitch: int  # espeak-ng -p, 0–99
+
+    @property
+    def spec(self) -> str:
+        return f"{self.language}+{self.variant}" if self.variant else self.language
+
+    def args(self) -> list[str]:
+        rate = round(DEFAULT_WORDS_PER_MINUTE * self.speed)
+        return ["-v", self.spec, "-s", str(rate), "-p", str(self.pitch)]
+
+
+class EspeakError(RuntimeError):
+    """espeak-ng failed or said nothing."""
+
+
+def _run(args: list[str], text: str) -> bytes:
+    done = subprocess.run(["espeak-ng", *args, text], capture_output=True, check=False, timeout=60)
+    if done.returncode:
+        raise EspeakError(f"espeak-ng {' '.join(args)} failed: {done.stderr.decode(errors='replace')}")
+    return done.stdout
+
+
+def speak(text: str, voice: Voice) -> Audio:
+    """Float32 mono audio at 16 kHz, peak-normalised input range [-1, 1]."""
+    data = _run([*voice.args(), "--stdout"], text)
+    with wave.open(io.BytesIO(data)) as w:
+        if w.getframerate() != ESPEAK_RATE or w.getsampwidth() != 2:
+            raise EspeakError(f"unexpected espeak-ng output: {w.getframerate()} Hz, {w.getsampwidth()} bytes")
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
+    if not len(pcm):
+        raise EspeakError(f"espeak-ng said nothing for {text!r}")
+    resampled: Audio = resample_poly(pcm, 320, 441).astype(np.float32)  # 22,050 → 16,000 Hz
+    return resampled
+
+
+def phonemes(text: str, voice: Voice) -> str:
+    """espeak-ng's own phoneme mnemonics (-x) for what it would say."""
+    return _run([*voice.args(), "-q", "-x"], text).decode("utf-8").strip()
+
+
+@cache
+def variants() -> tuple[str, ...]:
+    """Every installed voice variant, sorted, so voice splits are deterministic."""
+    listing = subprocess.run(
+        ["espeak-ng", "--voices=variant"], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[1:]
+    names = {line.split()[4].removeprefix("!v/") for line in listing if len(line.split()) >= 5}
+    return tuple(sorted(names))

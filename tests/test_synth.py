@@ -1,0 +1,101 @@
+"""The synthetic corpus: committed fixtures, manifest schema, splits, channels, labels."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from asr.lexicon import read_lexicon
+from asr.synth.channel import Channel, apply
+from asr.synth.corpus import SynthOptions, generate, sentence_pools
+from asr.synth.espeak import SAMPLE_RATE, Voice, speak
+from asr.synth.labels import cmn_agreement, espeak_jyutping
+from asr.synth.manifest import read_manifest
+from asr.synth.text import mandarin_segment
+from asr.synth.voices import split_variants, variant_split
+
+FIXTURES = Path(__file__).parent / "fixtures" / "synth"
+
+
+def test_committed_fixtures_are_valid_and_decodable(built: list[str]) -> None:
+    rows = list(read_manifest(FIXTURES / "manifest.jsonl"))  # validates every row
+    assert len(rows) >= 20
+    lexicons = {d: {(e.word, e.units) for e in read_lexicon(d)} for d in ("cmn", "yue", "en")}
+    for row in rows:
+        audio, rate = sf.read(FIXTURES / row.audio, dtype="float32")
+        assert rate == row.sample_rate and audio.ndim == 1
+        assert abs(len(audio) / rate - row.duration_s) < 0.01
+        for w in row.words:
+            assert (w.text, w.units) in lexicons[w.dialect], (row.id, w)
+    assert {r.sample_rate for r in rows} == {8000, 16000}
+    assert any(len({w.dialect for w in r.words}) > 1 for r in rows), "no code-switched fixture"
+    assert sum(f.stat().st_size for f in FIXTURES.rglob("*")) < 2_000_000
+
+
+def test_train_and_test_share_no_sentence_and_no_speaker() -> None:
+    pools = sentence_pools(("cmn", "yue", "en"))
+    train = {s.text for by in pools["train"].values() for s in by}
+    test = {s.text for by in pools["test"].values() for s in by}
+    assert train and test and not train & test
+    assert not set(split_variants("train")) & set(split_variants("test"))
+    assert len(split_variants("train")) + len(split_variants("test")) >= 40
+
+
+def test_generation_is_deterministic_and_splits_hold(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", SynthOptions(seed=3), utterances=12)
+    second = generate(tmp_path / "b", SynthOptions(seed=3), utterances=12)
+    a = (tmp_path / "a" / "manifest.jsonl").read_text(encoding="utf-8")
+    assert a == (tmp_path / "b" / "manifest.jsonl").read_text(encoding="utf-8")
+    assert first.audio_s == second.audio_s > 0
+    rows = list(read_manifest(tmp_path / "a" / "manifest.jsonl"))
+    for row in rows:
+        variant = row.voice.split("@")[0]
+        assert variant_split(variant) == row.split
+    assert json.loads(json.dumps(first.as_json()))["label_agreement"]["cmn"] == 1.0
+
+
+def test_telephone_channel_is_band_limited_8k_and_companded() -> None:
+    rng = np.random.default_rng(0)
+    speech = speak("ni3 hao3 wo3 xiang3 wen4 yi1 xia4", Voice("cmn-latn-pinyin", "", 1.0, 50))
+    channel = Channel("phone-8k-ulaw", "none", 30, False, 0.0, 0.1, 0.1)
+    audio = apply(speech, channel, rng, None)
+    assert channel.sample_rate == 8000
+    assert abs(len(audio) / 8000 - (len(speech) / SAMPLE_RATE + 0.2)) < 0.01
+    spectrum = np.abs(np.fft.rfft(audio)) ** 2
+    freqs = np.fft.rfftfreq(len(audio), 1 / 8000)
+    assert spectrum[freqs < 200].sum() < 0.01 * spectrum.sum()
+    levels = Counter(np.round(audio * 32768).astype(int).tolist())
+    assert len(levels) <= 256  # μ-law has 256 code points
+
+
+def test_noise_is_added_at_the_requested_snr() -> None:
+    rng = np.random.default_rng(1)
+    speech = speak("ni3 hao3", Voice("cmn-latn-pinyin", "", 1.0, 50))
+    clean = apply(speech, Channel("app-16k", "none", 10, False, 0.0, 0.0, 0.0), rng, None)
+    noisy = apply(speech, Channel("app-16k", "pink", 10, False, 0.0, 0.0, 0.0), rng, None)
+    snr = 10 * np.log10(np.mean(clean**2) / np.mean((noisy - clean) ** 2))
+    assert 9 < snr < 11
+
+
+def test_espeak_cantonese_phonemes_read_as_jyutping() -> None:
+    assert espeak_jyutping("N'o5_| h'eoi3_| Na4nh'ong4_| d'aa6n_| si4g'aa3n_| 'ng4_|") == [
+        "ngo5", "heoi3", "ngan4", "hong4", "daan6", "si4", "gaan3", "ng4"
+    ]
+
+
+def test_mandarin_third_tone_sandhi_counts_as_agreement() -> None:
+    segment = mandarin_segment(["你好", "我", "很", "好"])
+    assert segment is not None
+    result = cmn_agreement(segment, Voice("cmn-latn-pinyin", "", 1.0, 50))
+    assert result.syllables == 5 and result.complete
+
+
+@pytest.mark.parametrize("dialect", ["cmn", "yue"])
+def test_fixture_words_carry_their_dialect(dialect: str) -> None:
+    rows = list(read_manifest(FIXTURES / "manifest.jsonl"))
+    assert any(w.dialect == dialect for r in rows for w in r.words)
