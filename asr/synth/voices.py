@@ -7,6 +7,7 @@ import hashlib
 
 import numpy as np
 
+from asr.synth.approx import APPROX_VOICE
 from asr.synth.espeak import Voice, variants
 
 # The espeak-ng voice that reads each dialect's segments, and what it is fed.
@@ -32,4 +33,5 @@ def pick_voice(rng: np.random.Generator, split: str) -> tuple[str, float, int]:
 
 
 def voice_for(dialect: str, variant: str, speed: float, pitch: int) -> Voice:
-    return Voice(LANGUAGE_VOICES[dialect], variant, speed, pitch)
+    """The dialect's own voice, or the borrowed one reading phonemes (asr.synth.approx)."""
+    return Voice(LANGUAGE_VOICES.get(dialect, APPROX_VOICE), variant, speed, pitch)
