@@ -10,6 +10,7 @@ code-switching LM covers several varieties; per-variety LMs cover one.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -76,6 +77,8 @@ def segment(text: str, variety: str) -> list[str]:
 
         return [str(w) for w in pycantonese.segment(text)]
     import jieba
+
+    jieba.setLogLevel(logging.WARNING)
 
     return [w for w in jieba.lcut(text) if w.strip()]
 

