@@ -1,0 +1,190 @@
+"""The streaming acoustic model: fbank → ×4 convolutional subsampling → Emformer →
+CTC over the shared units, plus a dialect head; and its model directory.
+
+Subsampling uses non-overlapping kernels (stride = kernel), so a 40 ms output frame
+depends only on its own four feature frames and chunks never need each other's
+features. The Emformer attends within a chunk (`chunk_ms`), to cached left context and
+to `lookahead_ms` of right context (at most one chunk). `forward` is the training path
+over whole padded utterances; `stream()` is the serving path, chunk by chunk, and gives
+the same log-probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from torchaudio.models import Emformer
+
+from asr.features import Cmvn
+
+SUBSAMPLING = 4
+FEATURE_SHIFT_MS = 10
+FRAME_MS = SUBSAMPLING * FEATURE_SHIFT_MS  # one output frame: 40 ms
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    units: tuple[str, ...]  # CTC outputs; units[0] is the blank
+    dialects: tuple[str, ...]  # dialect-head classes
+    num_mel_bins: int = 80
+    d_model: int = 256
+    num_heads: int = 4
+    ffn_dim: int = 1024
+    num_layers: int = 10
+    chunk_ms: int = 320
+    lookahead_ms: int = 160
+    left_context_ms: int = 1280
+    dropout: float = 0.1
+    extra: dict[str, str] = field(default_factory=dict)  # provenance: training data, recipe
+
+    def __post_init__(self) -> None:
+        if not 160 <= self.chunk_ms <= 640 or self.chunk_ms % FRAME_MS:
+            raise ValueError(f"chunk_ms must be a multiple of {FRAME_MS} in 160–640, got {self.chunk_ms}")
+        if not 0 <= self.lookahead_ms <= self.chunk_ms or self.lookahead_ms % FRAME_MS:
+            raise ValueError(f"lookahead_ms must be a multiple of {FRAME_MS} up to one chunk")
+
+    @property
+    def segment(self) -> int:
+        return self.chunk_ms // FRAME_MS
+
+    @property
+    def right_context(self) -> int:
+        return self.lookahead_ms // FRAME_MS
+
+
+class AcousticModel(nn.Module):
+    def __init__(self, config: ModelConfig, cmvn: Cmvn) -> None:
+        super().__init__()
+        self.config = config
+        self.cmvn = cmvn
+        d = config.d_model
+        self.subsample = nn.Sequential(
+            nn.Conv1d(config.num_mel_bins, d, kernel_size=2, stride=2),
+            nn.GELU(),
+            nn.Conv1d(d, d, kernel_size=2, stride=2),
+            nn.GELU(),
+        )
+        self.encoder = Emformer(
+            input_dim=d,
+            num_heads=config.num_heads,
+            ffn_dim=config.ffn_dim,
+            num_layers=config.num_layers,
+            segment_length=config.segment,
+            left_context_length=config.left_context_ms // FRAME_MS,
+            right_context_length=config.right_context,
+            dropout=config.dropout,
+            max_memory_size=0,
+        )
+        self.ctc = nn.Linear(d, len(config.units))
+        self.dialect = nn.Linear(d, len(config.dialects))
+
+    def embed(self, features: torch.Tensor) -> torch.Tensor:
+        """(batch, feature frames, mels) normalised → (batch, frames / 4, d)."""
+        out: torch.Tensor = self.subsample(features.transpose(1, 2)).transpose(1, 2)
+        return out
+
+    def forward(
+        self, features: torch.Tensor, lengths: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Training path. features: (batch, frames, mels) CMVN-normalised, frames a multiple
+        of 4 × segment; returns CTC log-probs, dialect log-probs per frame, and frame lengths."""
+        x = self.embed(features)
+        frames = lengths // SUBSAMPLING
+        padded = torch.nn.functional.pad(x, (0, 0, 0, self.config.right_context))
+        encoded, _ = self.encoder(padded, frames + self.config.right_context)
+        return (
+            self.ctc(encoded).log_softmax(-1),
+            self.dialect(encoded).log_softmax(-1),
+            frames,
+        )
+
+    def stream(self) -> ModelStream:
+        return ModelStream(self)
+
+    @property
+    def parameters_count(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+
+def pad_to_segments(features: torch.Tensor, config: ModelConfig) -> torch.Tensor:
+    """Pad (frames, mels) with zeros to whole segments: the final chunk is always complete,
+    in training and in streaming alike."""
+    block = SUBSAMPLING * config.segment
+    missing = (-len(features)) % block
+    return torch.nn.functional.pad(features, (0, 0, 0, missing))
+
+
+class ModelStream:
+    """One utterance through the model: normalised feature frames in, log-probs out as
+    soon as a chunk and its look-ahead are complete."""
+
+    def __init__(self, model: AcousticModel) -> None:
+        self.model = model
+        self.config = model.config
+        self.pending = torch.zeros(0, self.config.num_mel_bins)  # features not yet embedded
+        self.embedded = torch.zeros(1, 0, self.config.d_model)  # frames not yet encoded
+        self.features_seen = 0
+        self.state: list[list[torch.Tensor]] | None = None
+
+    def accept(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(frames, mels) normalised features → (new frames, units) CTC log-probs and
+        (new frames, dialects) dialect log-probs."""
+        self.features_seen += len(features)
+        self.pending = torch.cat([self.pending, features])
+        usable = len(self.pending) - len(self.pending) % SUBSAMPLING
+        if usable:
+            with torch.no_grad():
+                new = self.model.embed(self.pending[:usable].unsqueeze(0))
+            self.embedded = torch.cat([self.embedded, new], dim=1)
+            self.pending = self.pending[usable:]
+        return self._drain()
+
+    def finish(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pad as training does — features to whole chunks, then look-ahead frames of
+        zeros — and flush the last chunks."""
+        missing = (-self.features_seen) % (SUBSAMPLING * self.config.segment)
+        units, dialects = self.accept(torch.zeros(missing, self.config.num_mel_bins))
+        zeros = torch.zeros(1, self.config.right_context, self.config.d_model)
+        self.embedded = torch.cat([self.embedded, zeros], dim=1)
+        more_units, more_dialects = self._drain()
+        return torch.cat([units, more_units]), torch.cat([dialects, more_dialects])
+
+    def _drain(self) -> tuple[torch.Tensor, torch.Tensor]:
+        window = self.config.segment + self.config.right_context
+        units = [torch.zeros(0, len(self.config.units))]
+        dialects = [torch.zeros(0, len(self.config.dialects))]
+        while self.embedded.shape[1] >= window:
+            with torch.no_grad():
+                encoded, _, self.state = self.model.encoder.infer(
+                    self.embedded[:, :window], torch.tensor([window]), self.state
+                )
+                units.append(self.model.ctc(encoded[0]).log_softmax(-1))
+                dialects.append(self.model.dialect(encoded[0]).log_softmax(-1))
+            self.embedded = self.embedded[:, self.config.segment :]
+        return torch.cat(units), torch.cat(dialects)
+
+
+def save_model(model: AcousticModel, directory: Path) -> None:
+    """config.json, model.safetensors, units.txt, cmvn.json."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = asdict(model.config)
+    (directory / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    (directory / "units.txt").write_text("\n".join(model.config.units) + "\n", encoding="utf-8")
+    model.cmvn.save(directory / "cmvn.json")
+    weights = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(weights, str(directory / "model.safetensors"))
+
+
+def load_model(directory: Path) -> AcousticModel:
+    data = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    data["units"] = tuple(data["units"])
+    data["dialects"] = tuple(data["dialects"])
+    model = AcousticModel(ModelConfig(**data), Cmvn.load(directory / "cmvn.json"))
+    state = load_file(str(directory / "model.safetensors"))
+    model.load_state_dict({k: v.float() for k, v in state.items()})
+    return model.eval()

@@ -1,0 +1,81 @@
+"""The streaming acoustic model: size, streaming equals offline, and its model directory."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import torch
+
+from asr.features import Cmvn, StreamingFbank, fbank
+from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model
+
+UNITS = ("<blk>", *(f"u{i}" for i in range(150)))
+CMVN = Cmvn(tuple([10.0] * 80), tuple([3.0] * 80))
+
+
+def model(chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10) -> AcousticModel:
+    torch.manual_seed(0)
+    config = ModelConfig(UNITS, ("cmn", "yue", "en"), chunk_ms=chunk_ms, lookahead_ms=lookahead_ms,
+                         num_layers=layers)
+    return AcousticModel(config, CMVN).eval()
+
+
+def offline(m: AcousticModel, audio: torch.Tensor) -> torch.Tensor:
+    features = pad_to_segments(CMVN.apply(fbank(audio)), m.config)
+    with torch.no_grad():
+        units, _, _ = m(features.unsqueeze(0), torch.tensor([len(features)]))
+    return units[0]
+
+
+def streamed(m: AcousticModel, audio: torch.Tensor, seed: int) -> torch.Tensor:
+    rng = random.Random(seed)
+    features, stream, out = StreamingFbank(), m.stream(), []
+    i = 0
+    while i < len(audio):
+        n = rng.randint(80, 9000)  # chunks of any size, as a network delivers them
+        units, _ = stream.accept(CMVN.apply(features.accept(audio[i : i + n])))
+        out.append(units)
+        i += n
+    units, _ = stream.finish()
+    return torch.cat([*out, units])
+
+
+def test_model_is_small() -> None:
+    assert model().parameters_count <= 10_000_000
+
+
+@pytest.mark.parametrize(("chunk_ms", "lookahead_ms"), [(160, 0), (320, 160), (640, 640)])
+def test_streaming_equals_offline(chunk_ms: int, lookahead_ms: int) -> None:
+    m = model(chunk_ms, lookahead_ms, layers=4)
+    torch.manual_seed(1)
+    audio = torch.randn(16000 * 3 + 1234) * 0.1
+    full, incremental = offline(m, audio), streamed(m, audio, seed=chunk_ms)
+    assert full.shape == incremental.shape
+    assert (full - incremental).abs().max().item() <= 1e-4
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    m = model(layers=2)
+    save_model(m, tmp_path / "m")
+    assert {p.name for p in (tmp_path / "m").iterdir()} >= {"config.json", "model.safetensors", "units.txt"}
+    loaded = load_model(tmp_path / "m")
+    audio = torch.randn(16000) * 0.1
+    assert torch.allclose(offline(m, audio), offline(loaded, audio))
+    assert loaded.config == m.config
+
+
+def test_chunk_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="chunk_ms"):
+        ModelConfig(UNITS, ("cmn",), chunk_ms=1000)
+    with pytest.raises(ValueError, match="lookahead_ms"):
+        ModelConfig(UNITS, ("cmn",), chunk_ms=320, lookahead_ms=480)
+
+
+def test_streaming_features_equal_offline_features() -> None:
+    torch.manual_seed(2)
+    audio = torch.randn(16000 * 2) * 0.1
+    stream = StreamingFbank()
+    pieces = [stream.accept(audio[i : i + 777]) for i in range(0, len(audio), 777)]
+    assert torch.allclose(torch.cat(pieces), fbank(audio), atol=1e-4)
