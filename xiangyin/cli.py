@@ -156,6 +156,34 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from asr.train.loop import TrainOptions, train
+
+    options = TrainOptions(epochs=args.epochs, batch_seconds=args.batch_seconds, threads=args.threads,
+                           seed=args.seed, chunk_ms=args.chunk_ms)
+    for log in train([Path(d) for d in args.data], Path(args.out), options):
+        print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
+              f"test UER {log.test_unit_error_rate:6.1%}  dialect acc {log.test_dialect_accuracy:6.1%}  "
+              f"{log.seconds:6.0f} s", flush=True)
+    print(f"model → {args.out} (training.png, train_log.jsonl; rerun the same command to resume)")
+    return 0
+
+
+def cmd_bench_model(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from eval.bench.model import run
+
+    bench = run(Path(args.model), seconds=args.seconds)
+    if args.json:
+        _print_json({k: round(v, 5) if isinstance(v, float) else v for k, v in asdict(bench).items()})
+        return 0
+    print(f"acoustic model {args.model}: {bench.parameters / 1e6:.1f} M parameters, "
+          f"{bench.chunk_ms} ms chunks, {bench.audio_s:.0f} s of audio, one thread")
+    print(f"  features RTF {bench.features_rtf:.4f}   encoder RTF {bench.encoder_rtf:.4f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xiangyin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -204,6 +232,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "(wuu-x-shanghai, cmn-x-sichuan, nan …) is spoken approximately")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("train", help="train the streaming acoustic model on synthetic/real manifests")
+    p.add_argument("--data", nargs="+", required=True, help="folders with manifest.jsonl")
+    p.add_argument("--out", required=True, help="model directory, e.g. models/NAME")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--batch-seconds", type=float, default=60.0)
+    p.add_argument("--chunk-ms", type=int, default=320)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_train)
+
+    p = bsub.add_parser("model", help="one-thread streaming RTF of features and encoder")
+    p.add_argument("--model", default="models/default")
+    p.add_argument("--seconds", type=float, default=30.0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_model)
 
     p = sub.add_parser("coverage", help="coverage level of every registry row (DESIGN §4)")
     p.add_argument("--json", action="store_true")

@@ -1,0 +1,1 @@
+"""Training recipe for the streaming acoustic model (`xiangyin train`)."""

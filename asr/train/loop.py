@@ -1,0 +1,205 @@
+"""`xiangyin train`: CTC + dialect-ID training of the streaming model, resumable.
+
+The output units are every unit of every built lexicon (so any dialect's lexicon can
+decode the model), CMVN is estimated on the training audio, the learning rate warms up
+linearly then decays as 1/sqrt(step). After every epoch: a checkpoint (a killed run
+resumes from the last one), a log line with loss and greedy unit error rate on the test
+split, and a PNG of both curves. CPU by default; CUDA when present.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torchaudio.functional as AF
+
+from asr.decoder import default_tokens
+from asr.features import Cmvn, fbank
+from asr.lexicon import built_varieties, read_lexicon
+from asr.model import AcousticModel, ModelConfig, pad_to_segments, save_model
+from asr.train.augment import mix_noise, spec_augment, speed_perturb
+from asr.train.data import Example, load_examples, manifest_dialects
+
+DIALECT_LOSS_WEIGHT = 0.2
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    epochs: int = 20
+    batch_seconds: float = 60.0  # audio per batch
+    learning_rate: float = 1e-3
+    warmup_steps: int = 300
+    seed: int = 1
+    threads: int = 2
+    d_model: int = 256
+    num_layers: int = 10
+    ffn_dim: int = 1024
+    chunk_ms: int = 320
+    lookahead_ms: int = 160
+
+
+@dataclass(frozen=True)
+class EpochLog:
+    epoch: int
+    steps: int
+    train_loss: float
+    test_unit_error_rate: float
+    test_dialect_accuracy: float
+    seconds: float
+
+
+def model_units() -> tuple[str, ...]:
+    return tuple(default_tokens(e for v in built_varieties() for e in read_lexicon(v)))
+
+
+def features_of(
+    example: Example, cmvn: Cmvn, generator: torch.Generator | None, others: list[Example]
+) -> torch.Tensor:
+    audio = example.audio
+    if generator is not None:
+        audio = speed_perturb(audio, generator)
+        other = others[int(torch.randint(len(others), (1,), generator=generator))].audio
+        audio = mix_noise(audio, other, generator)
+    features = cmvn.apply(fbank(audio))
+    return spec_augment(features) if generator is not None else features
+
+
+def batches(examples: list[Example], seconds: float, rng: random.Random) -> list[list[Example]]:
+    """Length-sorted buckets of about `seconds` of audio, in random order."""
+    ordered = sorted(examples, key=lambda e: len(e.audio))
+    out: list[list[Example]] = [[]]
+    for e in ordered:
+        if out[-1] and sum(len(x.audio) for x in out[-1] + [e]) / 16000 > seconds:
+            out.append([])
+        out[-1].append(e)
+    rng.shuffle(out)
+    return [b for b in out if b]
+
+
+def collate(features: list[torch.Tensor], config: ModelConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    padded = [pad_to_segments(f, config) for f in features]
+    longest = max(len(p) for p in padded)
+    batch = torch.stack([torch.nn.functional.pad(p, (0, 0, 0, longest - len(p))) for p in padded])
+    return batch, torch.tensor([len(f) for f in features])
+
+
+def evaluate(model: AcousticModel, examples: list[Example], device: torch.device) -> tuple[float, float]:
+    """Greedy unit error rate and utterance dialect accuracy."""
+    model.eval()
+    errors = total = correct = 0
+    with torch.no_grad():
+        for e in examples:
+            features = features_of(e, model.cmvn, None, [])
+            batch, lengths = collate([features], model.config)
+            units, dialects, frames = model(batch.to(device), lengths.to(device))
+            best = units[0, : int(frames[0])].argmax(-1).tolist()
+            hyp = [u for i, u in enumerate(best) if u != 0 and (i == 0 or best[i - 1] != u)]
+            errors += AF.edit_distance(e.targets.tolist(), hyp)
+            total += len(e.targets)
+            correct += int(dialects[0, : int(frames[0])].mean(0).argmax()) == e.dialect
+    model.train()
+    return errors / max(1, total), correct / max(1, len(examples))
+
+
+def train(data: list[Path], out: Path, options: TrainOptions) -> list[EpochLog]:
+    torch.set_num_threads(options.threads)
+    torch.manual_seed(options.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dialects = manifest_dialects(data)
+    examples = load_examples(data, model_units(), dialects)
+    train_set = [e for e in examples if e.split == "train"]
+    test_set = [e for e in examples if e.split == "test"]
+    if not train_set or not test_set:
+        raise ValueError("training needs manifests with both train and test utterances")
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoint_path = out / "checkpoint.pt"
+    config = ModelConfig(
+        model_units(), dialects, d_model=options.d_model, num_layers=options.num_layers,
+        ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
+        extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options))},
+    )
+    cmvn = Cmvn.estimate([fbank(e.audio) for e in train_set[:500]])
+    model = AcousticModel(config, cmvn).to(device)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=1e-2)
+
+    def rate(step: int) -> float:
+        step = max(step, 1)
+        return min(step / options.warmup_steps, math.sqrt(options.warmup_steps / step))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
+    logs: list[EpochLog] = []
+    start_epoch, step = 1, 0
+    if checkpoint_path.exists():  # resume a killed run
+        state = torch.load(checkpoint_path, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimiser.load_state_dict(state["optimiser"])
+        scheduler.load_state_dict(state["scheduler"])
+        model.cmvn = state["cmvn"]
+        start_epoch, step = state["epoch"] + 1, state["step"]
+        logs = [EpochLog(**log) for log in state["logs"]]
+        torch.set_rng_state(state["torch_rng"])
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
+    generator = torch.Generator().manual_seed(options.seed)
+    model.train()
+    for epoch in range(start_epoch, options.epochs + 1):
+        started = time.perf_counter()
+        losses = []
+        order = random.Random(options.seed * 1000 + epoch)
+        for batch_examples in batches(train_set, options.batch_seconds, order):
+            features = [features_of(e, model.cmvn, generator, train_set) for e in batch_examples]
+            batch, lengths = collate(features, config)
+            units, dialect_frames, frames = model(batch.to(device), lengths.to(device))
+            targets = torch.cat([e.targets for e in batch_examples]).to(device)
+            target_lengths = torch.tensor([len(e.targets) for e in batch_examples])
+            loss = ctc(units.transpose(0, 1), targets, frames.cpu(), target_lengths)
+            mask = (torch.arange(units.shape[1], device=device)[None, :] < frames[:, None]).float()
+            pooled = (dialect_frames * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+            dialect_targets = torch.tensor([e.dialect for e in batch_examples], device=device)
+            loss = loss + DIALECT_LOSS_WEIGHT * torch.nn.functional.nll_loss(pooled, dialect_targets)
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimiser.step()
+            scheduler.step()
+            step += 1
+            losses.append(float(loss.detach()))
+        uer, dialect_accuracy = evaluate(model, test_set, device)
+        logs.append(EpochLog(epoch, step, sum(losses) / len(losses), uer, dialect_accuracy,
+                             time.perf_counter() - started))
+        torch.save({
+            "model": model.state_dict(), "optimiser": optimiser.state_dict(),
+            "scheduler": scheduler.state_dict(), "cmvn": model.cmvn, "epoch": epoch, "step": step,
+            "logs": [asdict(log) for log in logs], "torch_rng": torch.get_rng_state(),
+        }, checkpoint_path)
+        write_log(out, logs)
+        save_model(model.cpu().eval(), out)
+        model.to(device).train()
+    return logs
+
+
+def write_log(out: Path, logs: list[EpochLog]) -> None:
+    """train_log.jsonl and training.png (loss and test unit error rate per epoch)."""
+    lines = "".join(json.dumps(asdict(log)) + "\n" for log in logs)
+    (out / "train_log.jsonl").write_text(lines, encoding="utf-8")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, left = plt.subplots(figsize=(6, 3.5))
+    epochs = [log.epoch for log in logs]
+    left.plot(epochs, [log.train_loss for log in logs], "o-", label="train loss")
+    left.set_xlabel("epoch")
+    left.set_ylabel("train loss (CTC + dialect)")
+    right = left.twinx()
+    right.plot(epochs, [log.test_unit_error_rate for log in logs], "s--", color="tab:red", label="test UER")
+    right.set_ylabel("greedy unit error rate (test split)")
+    figure.tight_layout()
+    figure.savefig(out / "training.png", dpi=100)
+    plt.close(figure)
