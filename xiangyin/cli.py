@@ -157,14 +157,19 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from asr.train.loop import TrainOptions, train
+    from asr.train.loop import EpochLog, TrainOptions, train
 
     options = TrainOptions(epochs=args.epochs, batch_seconds=args.batch_seconds, threads=args.threads,
-                           seed=args.seed, chunk_ms=args.chunk_ms)
-    for log in train([Path(d) for d in args.data], Path(args.out), options):
+                           seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
+                           num_layers=args.layers, ffn_dim=4 * args.d_model,
+                           learning_rate=args.learning_rate)
+
+    def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
               f"test UER {log.test_unit_error_rate:6.1%}  dialect acc {log.test_dialect_accuracy:6.1%}  "
               f"{log.seconds:6.0f} s", flush=True)
+
+    train([Path(d) for d in args.data], Path(args.out), options, on_epoch=report)
     print(f"model → {args.out} (training.png, train_log.jsonl; rerun the same command to resume)")
     return 0
 
@@ -239,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch-seconds", type=float, default=60.0)
     p.add_argument("--chunk-ms", type=int, default=320)
+    p.add_argument("--d-model", type=int, default=256)
+    p.add_argument("--layers", type=int, default=10)
+    p.add_argument("--learning-rate", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=cmd_train)

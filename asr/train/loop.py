@@ -13,6 +13,7 @@ import json
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -107,7 +108,9 @@ def evaluate(model: AcousticModel, examples: list[Example], device: torch.device
     return errors / max(1, total), correct / max(1, len(examples))
 
 
-def train(data: list[Path], out: Path, options: TrainOptions) -> list[EpochLog]:
+def train(
+    data: list[Path], out: Path, options: TrainOptions, on_epoch: Callable[[EpochLog], None] | None = None
+) -> list[EpochLog]:
     torch.set_num_threads(options.threads)
     torch.manual_seed(options.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -179,6 +182,8 @@ def train(data: list[Path], out: Path, options: TrainOptions) -> list[EpochLog]:
         }, checkpoint_path)
         write_log(out, logs)
         save_model(model.cpu().eval(), out)
+        if on_epoch is not None:
+            on_epoch(logs[-1])
         model.to(device).train()
     return logs
 
