@@ -169,14 +169,16 @@ class ModelStream:
         return torch.cat(units), torch.cat(dialects)
 
 
-def save_model(model: AcousticModel, directory: Path) -> None:
-    """config.json, model.safetensors, units.txt, cmvn.json."""
+def save_model(model: AcousticModel, directory: Path, half: bool = False) -> None:
+    """config.json, model.safetensors, units.txt, cmvn.json; `half` stores fp16 weights
+    (half the size; they are loaded back as fp32)."""
     directory.mkdir(parents=True, exist_ok=True)
     config = asdict(model.config)
     (directory / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     (directory / "units.txt").write_text("\n".join(model.config.units) + "\n", encoding="utf-8")
     model.cmvn.save(directory / "cmvn.json")
-    weights = {k: v.contiguous() for k, v in model.state_dict().items()}
+    weights = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
+               for k, v in model.state_dict().items()}
     save_file(weights, str(directory / "model.safetensors"))
 
 

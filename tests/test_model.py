@@ -64,6 +64,10 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     audio = torch.randn(16000) * 0.1
     assert torch.allclose(offline(m, audio), offline(loaded, audio))
     assert loaded.config == m.config
+    save_model(m, tmp_path / "half", half=True)
+    size = (tmp_path / "half" / "model.safetensors").stat().st_size
+    assert size < 0.6 * (tmp_path / "m" / "model.safetensors").stat().st_size
+    assert (offline(m, audio) - offline(load_model(tmp_path / "half"), audio)).abs().max() < 0.05
 
 
 def test_chunk_settings_are_checked() -> None:

@@ -4,7 +4,8 @@ The output units are every unit of every built lexicon (so any dialect's lexicon
 decode the model), CMVN is estimated on the training audio, the learning rate warms up
 linearly then decays as 1/sqrt(step). After every epoch: a checkpoint (a killed run
 resumes from the last one), a log line with loss and greedy unit error rate on the test
-split, and a PNG of both curves. CPU by default; CUDA when present.
+split, and a PNG of both curves. CPU by default; CUDA when present. The exported model
+directory stores fp16 weights (the checkpoint keeps fp32 for resuming).
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def train(
             "logs": [asdict(log) for log in logs], "torch_rng": torch.get_rng_state(),
         }, checkpoint_path)
         write_log(out, logs)
-        save_model(model.cpu().eval(), out)
+        save_model(model.cpu().eval(), out, half=True)
         if on_epoch is not None:
             on_epoch(logs[-1])
         model.to(device).train()
