@@ -21,7 +21,7 @@ def test_tiny_model_learns_and_exports(built: list[str], tmp_path: Path) -> None
     logs = train([FIXTURES], tmp_path / "m", TINY)
     assert [log.epoch for log in logs] == [1, 2, 3]
     assert logs[-1].train_loss < logs[0].train_loss
-    for name in ("config.json", "model.safetensors", "units.txt", "cmvn.json", "training.png"):
+    for name in ("config.json", "model.safetensors", "units.txt", "cmvn.json", "training.png", "README.md"):
         assert (tmp_path / "m" / name).exists(), name
     assert len((tmp_path / "m" / "train_log.jsonl").read_text().splitlines()) == 3
     model = load_model(tmp_path / "m")

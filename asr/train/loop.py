@@ -183,6 +183,7 @@ def train(
         }, checkpoint_path)
         write_log(out, logs)
         save_model(model.cpu().eval(), out, half=True)
+        write_card(out, model, data, options, logs)
         if on_epoch is not None:
             on_epoch(logs[-1])
         model.to(device).train()
@@ -209,3 +210,49 @@ def write_log(out: Path, logs: list[EpochLog]) -> None:
     figure.tight_layout()
     figure.savefig(out / "training.png", dpi=100)
     plt.close(figure)
+
+
+def write_card(
+    out: Path, model: AcousticModel, data: list[Path], options: TrainOptions, logs: list[EpochLog]
+) -> None:
+    """The model card: what it was trained on, how big it is, what it measured, how to redo it."""
+    last = logs[-1]
+    size_mb = (out / "model.safetensors").stat().st_size / 1e6
+    rows = "\n".join(
+        f"| {log.epoch} | {log.steps} | {log.train_loss:.3f} | {log.test_unit_error_rate:.1%} | "
+        f"{log.test_dialect_accuracy:.1%} |"
+        for log in logs
+    )
+    command = (
+        f"xiangyin train --data {' '.join(str(d) for d in data)} --out {out} --epochs {options.epochs} "
+        f"--batch-seconds {options.batch_seconds:g} --d-model {options.d_model} "
+        f"--layers {options.num_layers} "
+        f"--learning-rate {options.learning_rate:g} --chunk-ms {options.chunk_ms} --seed {options.seed}"
+    )
+    card = f"""# Acoustic model card
+
+Streaming Emformer CTC model over xiangyin's shared units ({len(model.config.units)} outputs) with a
+dialect head over {", ".join(model.config.dialects)}.
+
+- Size: {model.parameters_count / 1e6:.2f} M parameters, fp16 weights, {size_mb:.1f} MB.
+- Architecture: 80-dim fbank + CMVN → ×4 conv subsampling → Emformer ({model.config.num_layers} layers,
+  d={model.config.d_model}), {model.config.chunk_ms} ms chunks, {model.config.lookahead_ms} ms look-ahead.
+- Training data: the manifests in `{", ".join(str(d) for d in data)}` (synthetic speech from
+  `xiangyin synth`; see that folder's command in the README).
+- Figures: greedy unit error rate and utterance dialect-ID accuracy on the training data's
+  *test* split (voices and sentences never used in training), measured by the training
+  recipe after each epoch. Not yet measured with `xiangyin eval`, which does not exist yet.
+
+| epoch | steps | train loss | test unit error rate | test dialect accuracy |
+|---|---|---|---|---|
+{rows}
+
+Latest: {last.test_unit_error_rate:.1%} unit error rate, {last.test_dialect_accuracy:.1%} dialect accuracy.
+
+Reproduce (resumes from `checkpoint.pt` when present):
+
+```sh
+{command}
+```
+"""
+    (out / "README.md").write_text(card, encoding="utf-8")
