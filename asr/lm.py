@@ -25,13 +25,12 @@ import kenlm
 
 from asr.lexicon import BUILD_DIR, read_lexicon
 from asr.lm_text import text_source
-from asr.script import simplified
+from asr.script import is_han, simplified
 
 LM_DIR = BUILD_DIR / "lm"
 HELD_OUT_EVERY = 20  # every 20th sentence is held out for perplexity
 
 _LATIN = re.compile(r"^[a-z][a-z'.\-]*$")
-_HAN = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003ffff]+$")
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def pieces(words: Iterable[str], vocabulary: set[str]) -> Iterator[list[str]]:
     run: list[str] = []
     for raw in words:
         word = normalise_token(raw)
-        if word in vocabulary and (_HAN.match(word) or _LATIN.match(word)):
+        if word in vocabulary and (is_han(word) or _LATIN.match(word)):
             run.append(word)
         elif run:
             yield run

@@ -15,10 +15,10 @@ import torch
 
 from asr.audio import Samples, StreamingResampler
 from asr.decode_result import Alternative, DecodeResult, DecoderOptions
-from asr.decoder import UnitDecoder
+from asr.decoder import UnitDecoder, load_decoder
 from asr.features import StreamingFbank
-from asr.lexicon import built_varieties, read_lexicon
-from asr.lm import LM_DIR, load_lm
+from asr.lexicon import built_varieties
+from asr.lm import LM_DIR
 from asr.model import FRAME_MS, AcousticModel, ModelStream, load_model
 from asr.search_stream import SearchStream
 
@@ -51,9 +51,7 @@ class Recognizer:
         """A model directory, the built lexicons of `varieties` (default: every built one)
         and a KenLM binary (None: no LM)."""
         model = load_model(model_dir)
-        entries = [e for v in varieties or built_varieties() for e in read_lexicon(v)]
-        lm = load_lm(lm_path) if lm_path is not None else None
-        return cls(model, UnitDecoder(model.config.units, entries, lm))
+        return cls(model, load_decoder(varieties or built_varieties(), lm_path, model.config.units))
 
     def stream(self, sample_rate: int = 16_000, options: DecoderOptions | None = None) -> Stream:
         return Stream(self, sample_rate, options or DecoderOptions(frame_shift_s=FRAME_MS / 1000))

@@ -7,9 +7,12 @@ left as they are.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import opencc
+
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]+")
 
 
 @cache
@@ -19,3 +22,8 @@ def _converter() -> opencc.OpenCC:
 
 def simplified(word: str) -> str:
     return str(_converter().convert(word))
+
+
+def is_han(word: str) -> bool:
+    """Written wholly in Han characters (CJK unified ideographs, extensions A and B+)."""
+    return bool(_HAN.fullmatch(word))

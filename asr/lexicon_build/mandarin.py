@@ -17,7 +17,7 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 from asr.lexicon_build.source import RawEntry, Source
 from asr.notation import pinyin
-from asr.script import simplified
+from asr.script import is_han, simplified
 
 
 @cache
@@ -34,9 +34,6 @@ def jieba_frequencies() -> dict[str, int]:
 def _tone3(syllable: str) -> str:
     return str(to_tone3(syllable, neutral_tone_with_five=True))
 
-
-def _is_han(word: str) -> bool:
-    return all("\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003ffff" for ch in word)
 
 
 SECONDARY_READING_SHARE = 100  # a secondary reading gets 1/100 of the character's count
@@ -59,7 +56,7 @@ def read() -> Iterator[RawEntry]:
             continue
         yield RawEntry(phrase, " ".join(_tone3(s[0]) for s in syllables), freq.get(phrase))
     for word, count in freq.items():
-        if len(word) > 1 and word not in phrases_dict and _is_han(word) and simplified(word) == word:
+        if len(word) > 1 and word not in phrases_dict and is_han(word) and simplified(word) == word:
             spelled = lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True)
             yield RawEntry(word, " ".join(spelled), count)
 

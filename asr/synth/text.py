@@ -29,7 +29,7 @@ from asr.dialects import load_registry
 from asr.lexicon import read_lexicon
 from asr.lm_text import SOURCES
 from asr.notation import arpabet, jyutping, pinyin
-from asr.script import simplified
+from asr.script import is_han, simplified
 from asr.units import UnitError
 
 TEST_SHARE = 10  # one sentence in ten (by content hash) is test-only
@@ -108,12 +108,9 @@ def _pinyin(word: str) -> str:
     return " ".join(lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True))
 
 
-def _han(word: str) -> bool:
-    return bool(re.fullmatch(r"[\u3400-\u9fff]+", word))
-
 
 def mandarin_segment(words: Sequence[str]) -> Segment | None:
-    spoken = mandarin_words([(w, _pinyin(w)) for w in words if _han(w)])
+    spoken = mandarin_words([(w, _pinyin(w)) for w in words if is_han(w)])
     if not spoken:
         return None
     return Segment("cmn", spoken, " ".join(w.reading for w in spoken))
@@ -125,7 +122,7 @@ def cantonese_segment(pairs: Sequence[tuple[str, str]]) -> Segment | None:
     out: list[SpokenWord] = []
     said = ""
     for word, jp in pairs:
-        if not _han(word) or not jp:
+        if not is_han(word) or not jp:
             continue
         try:
             units = tuple(jyutping.to_units(jp))
@@ -194,7 +191,7 @@ def hsk() -> Iterator[Sentence]:
         pairs = [
             (t["word"], " ".join(str(to_tone3(s, neutral_tone_with_five=True)) for s in t["pinyin"].split()))
             for t in record["tokens"]
-            if _han(t["word"])
+            if is_han(t["word"])
         ]
         spoken = mandarin_words(pairs)
         if spoken:
@@ -203,7 +200,7 @@ def hsk() -> Iterator[Sentence]:
 
 def peoples_daily(limit: int = 6_000) -> Iterator[Sentence]:
     for words in islice(SOURCES["peoples-daily"].sentences(), limit):
-        run = [w for w in words if _han(w)][:20]
+        run = [w for w in words if is_han(w)][:20]
         segment = mandarin_segment(run) if len(run) >= 3 else None
         if segment:
             yield Sentence((segment,), "peoples-daily")
@@ -235,7 +232,7 @@ def frequent_words(count: int = 2_000, seed: int = 0) -> Iterator[Sentence]:
 
     from asr.lexicon_build.mandarin import jieba_frequencies
 
-    top = sorted(((n, w) for w, n in jieba_frequencies().items() if _han(w)), reverse=True)[:20_000]
+    top = sorted(((n, w) for w, n in jieba_frequencies().items() if is_han(w)), reverse=True)[:20_000]
     words = [w for _, w in top]
     weights = np.array([n for n, _ in top], dtype=float) ** 0.5
     rng = np.random.default_rng(seed)
