@@ -48,3 +48,15 @@ def test_augmentations_keep_shapes_and_change_the_signal() -> None:
     torch.manual_seed(0)
     masked = spec_augment(features)
     assert masked.shape == features.shape and (masked == 0).any()
+
+
+def test_fine_tuning_starts_from_an_earlier_model(built: list[str], tmp_path: Path) -> None:
+    train([FIXTURES], tmp_path / "a", TrainOptions(**{**TINY.__dict__, "epochs": 1}))
+    start = load_model(tmp_path / "a")
+    tuned = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "a"), "learning_rate": 1e-9})
+    train([FIXTURES], tmp_path / "b", tuned)
+    after = load_model(tmp_path / "b")
+    for name, weight in start.state_dict().items():  # a near-zero learning rate keeps the start
+        assert torch.allclose(weight, after.state_dict()[name], atol=1e-2), name
+    card = (tmp_path / "b" / "README.md").read_text()
+    assert f"--out {tmp_path / 'a'}" in card and f"--init {tmp_path / 'a'}" in card

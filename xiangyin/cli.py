@@ -162,7 +162,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     options = TrainOptions(epochs=args.epochs, batch_seconds=args.batch_seconds, threads=args.threads,
                            seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
                            num_layers=args.layers, ffn_dim=4 * args.d_model,
-                           learning_rate=args.learning_rate)
+                           learning_rate=args.learning_rate, init=args.init or "")
 
     def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--learning-rate", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--init", help="start from this model directory's weights (fine-tune)")
     p.set_defaults(func=cmd_train)
 
     p = bsub.add_parser("model", help="one-thread streaming RTF of features and encoder")

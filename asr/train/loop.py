@@ -24,7 +24,7 @@ import torchaudio.functional as AF
 from asr.decoder import default_tokens
 from asr.features import Cmvn, fbank
 from asr.lexicon import built_varieties, read_lexicon
-from asr.model import AcousticModel, ModelConfig, pad_to_segments, save_model
+from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model
 from asr.train.augment import mix_noise, spec_augment, speed_perturb
 from asr.train.data import Example, load_examples, manifest_dialects
 
@@ -44,6 +44,7 @@ class TrainOptions:
     ffn_dim: int = 1024
     chunk_ms: int = 320
     lookahead_ms: int = 160
+    init: str = ""  # a model directory to start from (same units and dialects) instead of random weights
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,18 @@ def train(
     config = ModelConfig(
         model_units(), dialects, d_model=options.d_model, num_layers=options.num_layers,
         ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
-        extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options))},
+        extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options)),
+               "history": training_history(data, out, options)},
     )
     cmvn = Cmvn.estimate([fbank(e.audio) for e in train_set[:500]])
-    model = AcousticModel(config, cmvn).to(device)
+    model = AcousticModel(config, cmvn)
+    if options.init:  # fine-tune: weights and CMVN of an earlier model; the shape must match
+        start = load_model(Path(options.init))
+        if start.config.units != config.units or start.config.dialects != config.dialects:
+            raise ValueError(f"{options.init} has other units or dialects than this data; train from scratch")
+        model.load_state_dict(start.state_dict())
+        model.cmvn = start.cmvn
+    model = model.to(device)
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=1e-2)
 
     def rate(step: int) -> float:
@@ -190,6 +199,29 @@ def train(
     return logs
 
 
+def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
+    return (
+        f"xiangyin train --data {' '.join(str(d) for d in data)} --out {out} --epochs {options.epochs} "
+        f"--batch-seconds {options.batch_seconds:g} --d-model {options.d_model} "
+        f"--layers {options.num_layers} "
+        f"--learning-rate {options.learning_rate:g} --chunk-ms {options.chunk_ms} --seed {options.seed}"
+        + (f" --init {options.init}" if options.init else "")
+    )
+
+
+def training_history(data: list[Path], out: Path, options: TrainOptions) -> str:
+    """The commands that made this model, oldest first: a fine-tuned model's card shows the
+    run it started from too."""
+    history = ""
+    if options.init:
+        prior = load_model(Path(options.init)).config.extra
+        history = prior.get("history") or train_command(
+            [Path(d) for d in prior["data"].split()], Path(options.init),
+            TrainOptions(**json.loads(prior["options"])),
+        ) + "\n"
+    return history + train_command(data, out, options) + "\n"
+
+
 def write_log(out: Path, logs: list[EpochLog]) -> None:
     """train_log.jsonl and training.png (loss and test unit error rate per epoch)."""
     lines = "".join(json.dumps(asdict(log)) + "\n" for log in logs)
@@ -223,12 +255,7 @@ def write_card(
         f"{log.test_dialect_accuracy:.1%} |"
         for log in logs
     )
-    command = (
-        f"xiangyin train --data {' '.join(str(d) for d in data)} --out {out} --epochs {options.epochs} "
-        f"--batch-seconds {options.batch_seconds:g} --d-model {options.d_model} "
-        f"--layers {options.num_layers} "
-        f"--learning-rate {options.learning_rate:g} --chunk-ms {options.chunk_ms} --seed {options.seed}"
-    )
+    commands = model.config.extra.get("history", "")
     card = f"""# Acoustic model card
 
 Streaming Emformer CTC model over xiangyin's shared units ({len(model.config.units)} outputs) with a
@@ -249,10 +276,9 @@ dialect head over {", ".join(model.config.dialects)}.
 
 Latest: {last.test_unit_error_rate:.1%} unit error rate, {last.test_dialect_accuracy:.1%} dialect accuracy.
 
-Reproduce (resumes from `checkpoint.pt` when present):
+Reproduce (each command resumes from its `checkpoint.pt` when present):
 
 ```sh
-{command}
-```
+{commands}```
 """
     (out / "README.md").write_text(card, encoding="utf-8")
