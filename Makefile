@@ -10,12 +10,22 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LEXICON_STAMP := lexicons/build/.built
 LM_STAMP := lexicons/build/lm/.built
 
-.PHONY: install test lint apt lexicons clean
+.PHONY: install test lint apt lexicons clean serve proto
 
 install: apt $(VENV)/.installed $(VENV)/bin/lmplz $(LEXICON_STAMP) $(LM_STAMP)
 
 test: install
 	$(PY) -m pytest -q
+
+# The service with the shipped default model on localhost:50051 (XIANGYIN_* variables or
+# ARGS="--port 6000 …" change its settings).
+serve: install
+	$(VENV)/bin/xiangyin serve $(ARGS)
+
+# Regenerate the committed gRPC modules after editing proto/ (a test checks they match).
+proto: $(VENV)/.installed
+	$(PY) -m grpc_tools.protoc -I proto --python_out=. --pyi_out=. --grpc_python_out=. \
+	  proto/xiangyin/asr/v1/asr.proto
 
 lint: install
 	$(VENV)/bin/ruff check .

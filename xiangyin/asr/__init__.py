@@ -1,0 +1,1 @@
+"""Client stubs of the xiangyin.asr API, generated from proto/."""
