@@ -21,6 +21,15 @@ from asr.decode_result import DecodeResult, DecoderOptions, LogProbs, Word
 from asr.search_stream import SearchStream, Span
 
 WORD_DELIMITER = "|"
+CHARACTER_LM_SUFFIX = "-chars"  # `xiangyin lm build --characters` names an LM NAME-chars.bin
+
+
+def character_lm(lm_path: Path) -> Path:
+    """The character LM for a word LM's path (a character LM's path is kept), so one
+    LM setting serves unit and character models alike."""
+    if lm_path.stem.endswith(CHARACTER_LM_SUFFIX):
+        return lm_path
+    return lm_path.with_name(f"{lm_path.stem}{CHARACTER_LM_SUFFIX}{lm_path.suffix}")
 
 
 class CharDecoder:

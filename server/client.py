@@ -1,13 +1,16 @@
 """Calling the service from Python: a channel (plaintext or TLS, with an API key), audio
 files as LINEAR16, and one streaming call paced like a live caller or as fast as the
 server answers. `xiangyin transcribe`, `xiangyin eval --server` and `xiangyin bench load`
-all use it."""
+all use it.
+
+It uses grpcio's blocking API on purpose: the asyncio client (grpcio 1.85) reports
+INTERNAL instead of the server's status when the server ends a call while the client is
+still sending (grpc/grpc#36066), which would hide every INVALID_ARGUMENT and OUT_OF_RANGE."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +32,18 @@ class Connection:
     tls_cert: str = ""  # client certificate and key, for servers that require mutual TLS
     tls_key: str = ""
 
-    def channel(self) -> grpc.aio.Channel:
+    def channel(self) -> grpc.Channel:
         if not self.tls_ca:
-            return grpc.aio.insecure_channel(self.target)
+            return grpc.insecure_channel(self.target)
         credentials = grpc.ssl_channel_credentials(
             root_certificates=Path(self.tls_ca).read_bytes(),
             private_key=Path(self.tls_key).read_bytes() if self.tls_key else None,
             certificate_chain=Path(self.tls_cert).read_bytes() if self.tls_cert else None,
         )
-        return grpc.aio.secure_channel(self.target, credentials)
+        return grpc.secure_channel(self.target, credentials)
+
+    def stub(self, channel: grpc.Channel) -> asr_pb2_grpc.AsrStub:
+        return asr_pb2_grpc.AsrStub(channel)  # type: ignore[no-untyped-call]
 
     @property
     def metadata(self) -> tuple[tuple[str, str], ...]:
@@ -104,24 +110,23 @@ class Timed:
     audio_sent_s: float
 
 
-async def stream(
+def stream(
     stub: asr_pb2_grpc.AsrStub, audio: Audio, options: StreamOptions, metadata: Sequence[tuple[str, str]] = ()
-) -> AsyncIterator[Timed]:
+) -> Iterator[Timed]:
     """One StreamingRecognize call over `audio`; responses as they arrive."""
     chunk_bytes = max(2, audio.sample_rate * options.chunk_ms // 1000 * 2)
     started = time.perf_counter()
     sent = [0.0]
 
-    async def requests() -> AsyncIterator[pb.StreamingRecognizeRequest]:
+    def requests() -> Iterator[pb.StreamingRecognizeRequest]:
         yield pb.StreamingRecognizeRequest(streaming_config=streaming_config(audio, options))
         for offset in range(0, len(audio.pcm), chunk_bytes):
             piece = audio.pcm[offset : offset + chunk_bytes]
             if options.realtime:
                 due = started + offset / 2 / audio.sample_rate
-                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                time.sleep(max(0.0, due - time.perf_counter()))
             yield pb.StreamingRecognizeRequest(audio_content=piece)
             sent[0] = (offset + len(piece)) / 2 / audio.sample_rate
 
-    call = stub.StreamingRecognize(requests(), metadata=tuple(metadata))
-    async for response in call:
+    for response in stub.StreamingRecognize(requests(), metadata=tuple(metadata)):
         yield Timed(response, time.perf_counter() - started, sent[0])
