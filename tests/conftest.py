@@ -1,8 +1,17 @@
+from __future__ import annotations
+
 import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from asr.lexicon import BUILD_DIR, built_varieties
+
+if TYPE_CHECKING:
+    from asr.recognizer import Recognizer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def nfd(text: str) -> str:
@@ -16,3 +25,12 @@ def built() -> list[str]:
     if not varieties:
         pytest.fail("no built lexicons in lexicons/build: run `make test` or `xiangyin lexicon build`")
     return varieties
+
+
+@pytest.fixture(scope="session")
+def recognizer(built: list[str]) -> Recognizer:
+    """The shipped default model with the cmn, yue and en lexicons and the mixed KenLM,
+    loaded once for every end-to-end test."""
+    from asr.recognizer import Recognizer
+
+    return Recognizer.load(ROOT / "models" / "default", ["cmn", "yue", "en"])
