@@ -18,6 +18,9 @@ from asr.endpoint import Boundary, Endpointer, EndpointOptions
 from asr.recognizer import Recognizer, Result, Stream
 
 PRE_ROLL_S = 0.3
+# Idle audio kept: the pre-roll before a start the VAD may report up to a window
+# (start_window frames) after the fact — so the pre-roll is the same whatever the chunking.
+IDLE_KEEP_S = PRE_ROLL_S + 0.5
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class ContinuousStream:
             partial = self.utterance.accept(self._take_until(self.buffer_start + len(self.buffer)))
             events.append(Hypothesis(self.index, shifted(partial, self.utterance_start / MODEL_RATE)))
         else:
-            self._drop_until(self.buffer_start + len(self.buffer) - int(PRE_ROLL_S * MODEL_RATE))
+            self._drop_until(self.buffer_start + len(self.buffer) - int(IDLE_KEEP_S * MODEL_RATE))
         return events
 
     def _final(self, end: int, boundary: Boundary) -> Hypothesis:
