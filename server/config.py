@@ -25,7 +25,8 @@ class ServerConfig:
     max_stream_seconds: float = 4 * 3600.0  # audio per stream past which OUT_OF_RANGE
     idle_timeout_s: float = 30.0  # wait for the next message past which DEADLINE_EXCEEDED
     max_recognize_seconds: float = 120.0  # audio in one Recognize call
-    max_message_bytes: int = 8 * 1024 * 1024
+    max_message_bytes: int = 8 * 1024 * 1024  # any request (Recognize carries whole recordings)
+    max_audio_chunk_bytes: int = 1024 * 1024  # one StreamingRecognize audio message (32 s at 16 kHz)
     drain_grace_s: float = 20.0  # on SIGTERM, time in-flight streams get to finish by themselves
     metrics_port: int = 9464  # Prometheus /metrics over HTTP; 0 = off
     metrics_host: str = "127.0.0.1"

@@ -93,6 +93,11 @@ class StreamingCall:
                     grpc.StatusCode.INVALID_ARGUMENT, "streaming_config may only be in the first message"))
             received = time.perf_counter()
             data = message.audio_content
+            if len(data) > self.config.max_audio_chunk_bytes:
+                return await self._finish(audio, settings, CallEnd(
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f"an audio_content of {len(data)} bytes is over the limit of "
+                    f"{self.config.max_audio_chunk_bytes} per message; send chunks of 20–320 ms"))
             end = None
             try:
                 samples = audio.accept(data)

@@ -35,21 +35,23 @@ def coloured(words: Sequence[pb.WordInfo]) -> str:
     return out
 
 
-def final_json(path: Path, result: pb.StreamingRecognitionResult) -> dict[str, object]:
+def result_json(path: Path, result: pb.StreamingRecognitionResult) -> dict[str, object]:
+    """The machine-readable line for one result, partial or final (times in seconds)."""
     best = result.alternatives[0] if result.alternatives else pb.SpeechRecognitionAlternative()
     return {
-        "file": str(path),
-        "utterance": result.utterance_index,
+        "is_final": result.is_final,
         "transcript": best.transcript,
+        "stability": round(result.stability, 4),
         "dialect": result.dialect,
-        "confidence": round(best.confidence, 4),
-        "end_s": round(result.result_end_time.ToNanoseconds() / 1e9, 3),
         "words": [
-            {"word": w.word, "dialect": w.dialect, "confidence": round(w.confidence, 4),
-             "start_s": round(w.start_time.ToNanoseconds() / 1e9, 3),
-             "end_s": round(w.end_time.ToNanoseconds() / 1e9, 3)}
+            {"word": w.word, "start": round(w.start_time.ToNanoseconds() / 1e9, 3),
+             "end": round(w.end_time.ToNanoseconds() / 1e9, 3), "confidence": round(w.confidence, 4),
+             "dialect": w.dialect}
             for w in best.words
         ],
+        "utterance": result.utterance_index,
+        "end_time": round(result.result_end_time.ToNanoseconds() / 1e9, 3),
+        "file": str(path),
     }
 
 
@@ -72,13 +74,13 @@ def transcribe_file(
     for timed in stream(stub, audio, options.stream, metadata):
         for result in timed.response.results:
             best = result.alternatives[0] if result.alternatives else None
+            if options.json:
+                print(json.dumps(result_json(path, result), ensure_ascii=False), file=out, flush=True)
+                continue
             if not result.is_final:
                 if live and best:
                     out.write(f"{CLEAR_LINE}\033[2m{best.transcript}\033[0m")
                     out.flush()
-                continue
-            if options.json:
-                print(json.dumps(final_json(path, result), ensure_ascii=False), file=out, flush=True)
                 continue
             if best:
                 seen.update(w.dialect for w in best.words)
@@ -88,6 +90,14 @@ def transcribe_file(
             print(f"{prefix}[{result.utterance_index}] {text or '(no words)'}  "
                   f"({result.dialect or '—'}, ends {end:.2f} s)", file=out, flush=True)
     return seen
+
+
+def report_error(out: TextIO, path: Path, code: str, message: str, options: TranscribeOptions) -> None:
+    if options.json:
+        print(json.dumps({"error": code, "message": message, "file": str(path)}, ensure_ascii=False),
+              file=out, flush=True)
+    else:
+        print(f"{path}: {code}: {message}", file=out)
 
 
 def transcribe(
@@ -102,10 +112,11 @@ def transcribe(
                 seen |= transcribe_file(stub, path, options, connection.metadata, out)
             except grpc.RpcError as err:
                 failures += 1
-                print(f"{path}: {err.code().name}: {err.details()}", file=sys.stderr)
+                sink = out if options.json else sys.stderr
+                report_error(sink, path, err.code().name, err.details() or "", options)
             except (OSError, RuntimeError) as err:  # unreadable audio file
                 failures += 1
-                print(f"{path}: cannot read: {err}", file=sys.stderr)
+                report_error(out if options.json else sys.stderr, path, "UNREADABLE_FILE", str(err), options)
     if seen and out.isatty() and not options.json:
         print("dialects: " + "  ".join(f"\033[{colour_of(d)}m{d}\033[0m" for d in sorted(seen)), file=out)
     return 1 if failures else 0

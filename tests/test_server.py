@@ -95,7 +95,8 @@ def test_the_utterance_cut_by_half_close_still_gets_its_final(server: Served) ->
      "channel_index"),
     (config(16000, hotwords=[pb.Hotword(phrase="天府广场", boost=99)]), "boost"),
     (config(16000, endpointing=pb.Endpointing(trailing_silence_ms=10)), "trailing silence"),
-])
+], ids=["audio-before-config", "rate-4000", "no-encoding", "unknown-dialect", "bad-channel", "boost",
+        "endpointing"])
 def test_bad_config_is_invalid_argument_with_what_to_fix(
     server: Served, first: pb.StreamingRecognizeRequest, message: str
 ) -> None:
@@ -115,6 +116,51 @@ def test_bad_audio_ends_the_call_after_the_finals_of_what_was_accepted(server: S
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "ended inside a frame" in caught.value.details()
     assert finals(received)[0].alternatives[0].transcript
+
+
+@pytest.mark.parametrize(("first", "data", "message"), [
+    (None, b"", "first message must carry streaming_config"),  # no config at all
+    (config(0), bytes(3200), "sample_rate_hertz is 0"),
+    (config(7999), bytes(3200), "sample_rate_hertz is 7999"),
+    (config(200000), bytes(3200), "sample_rate_hertz is 200000"),
+    (config(16000), bytes(2 * 1024 * 1024), "over the limit"),  # one 2 MB chunk
+    (config(16000, hotwords=[pb.Hotword(phrase="天府广场")] * 10_001), bytes(3200), "at most 1000"),
+    (config(16000, encoding=pb.RecognitionConfig.FLAC), b"garbage" * 1000, "not a readable FLAC"),
+], ids=["no-config", "rate-0", "rate-7999", "rate-200000", "2MB-chunk", "10001-hotwords", "garbage-flac"])
+def test_each_bad_input_gets_its_status_while_another_stream_works(
+    server: Served, first: pb.StreamingRecognizeRequest | None, data: bytes, message: str
+) -> None:
+    samples, rate, _ = fixture_audio("s11-0000035")
+    good: list[pb.StreamingRecognitionResult] = []
+    thread = threading.Thread(target=lambda: good.extend(finals(list(
+        server.stub().StreamingRecognize(requests(config(rate), linear16(samples)))))))
+    thread.start()
+
+    def bad() -> Iterator[pb.StreamingRecognizeRequest]:
+        if first is not None:
+            yield from requests(first, data, chunk=max(1, len(data)))
+
+    with pytest.raises(grpc.RpcError) as caught:
+        list(server.stub().StreamingRecognize(bad()))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert message in caught.value.details()
+    thread.join(timeout=60)
+    assert good and good[0].alternatives[0].transcript
+
+
+def test_a_client_cancelling_mid_stream_frees_its_slot(server: Served) -> None:
+    release = threading.Event()
+    call = server.stub().StreamingRecognize(held_open(release))
+    deadline = time.monotonic() + 10
+    while not server.running.service.admission.active and time.monotonic() < deadline:
+        time.sleep(0.02)
+    call.cancel()
+    release.set()
+    while server.running.service.admission.active and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.running.service.admission.active == 0
+    samples, rate, _ = fixture_audio("s11-0000035")
+    assert finals(list(server.stub().StreamingRecognize(requests(config(rate), linear16(samples)))))
 
 
 def test_a_second_config_message_is_refused(server: Served) -> None:

@@ -215,16 +215,20 @@ def test_the_committed_grpc_modules_match_the_proto(tmp_path: Path) -> None:
         assert generated == (ROOT / "xiangyin" / "asr" / "v1" / name).read_text(), f"{name}: run `make proto`"
 
 
-def test_transcribe_cli_prints_one_json_line_per_final(
+def test_transcribe_cli_prints_one_json_line_per_result(
     server: Served, capsys: pytest.CaptureFixture[str]
 ) -> None:
     audio = ROOT / "tests" / "fixtures" / "synth" / "audio" / "s11-0000035.flac"
     assert main(["transcribe", str(audio), "--server", server.target, "--json", "--hotword", "湖州:5"]) == 0
-    [line] = capsys.readouterr().out.splitlines()
-    final = json.loads(line)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["is_final"] for line in lines] == [False] * (len(lines) - 1) + [True]
+    final = lines[-1]
     assert final["transcript"] and final["words"][0]["dialect"] in ("cmn", "yue", "en")
-    assert main(["transcribe", str(audio), "--server", server.target, "--dialect", "xx"]) == 1
-    assert "INVALID_ARGUMENT" in capsys.readouterr().err
+    assert set(final) >= {"is_final", "transcript", "stability", "dialect", "words"}
+    assert set(final["words"][0]) == {"word", "start", "end", "confidence", "dialect"}
+    assert main(["transcribe", str(audio), "--server", server.target, "--dialect", "xx", "--json"]) == 1
+    error = json.loads(capsys.readouterr().out)
+    assert error["error"] == "INVALID_ARGUMENT" and "xx" in error["message"]
 
 
 def test_each_key_has_its_own_stream_quota_inside_the_servers() -> None:
