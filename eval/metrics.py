@@ -74,7 +74,7 @@ class UtteranceScore:
 @dataclass(frozen=True)
 class Timing:
     audio_s: float
-    processing_s: float  # wall time the engine spent on the utterance
+    processing_s: float | None  # wall time the engine spent on it (offline mode only)
     first_partial_ms: float | None  # online mode only: first partial after audio began
     final_ms: float | None  # online mode only: final result after audio ended
 
@@ -166,7 +166,8 @@ def summarize(items: Sequence[tuple[UtteranceScore, Timing]]) -> dict[str, objec
     rates["dialect_id"] = ratio_interval([float(k) for k in known], [1.0] * len(known))
     summary["dialect_id_acc"] = _rounded(rates["dialect_id"].value)
     audio = sum(t.audio_s for t in timings)
-    summary["rtf"] = _rounded(sum(t.processing_s for t in timings) / audio if audio else None)
+    spent = [t.processing_s for t in timings if t.processing_s is not None]
+    summary["rtf"] = _rounded(sum(spent) / audio if audio and len(spent) == len(timings) else None)
     summary["first_partial_ms_p50"] = _rounded(_percentile([t.first_partial_ms for t in timings], 50), 1)
     summary["final_ms_p95"] = _rounded(_percentile([t.final_ms for t in timings], 95), 1)
     for name, interval in rates.items():

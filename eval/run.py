@@ -16,6 +16,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class EvalOptions:
     limit: int | None = None  # the first N rows after the split filter
     normalize: bool = True
     dialect_hints: bool = False  # tell the engine each row's reference dialects
+    concurrency: int = 1  # utterances in flight at once (online mode: parallel real-time callers)
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,20 @@ def hints(row: EvalRow) -> tuple[str, ...]:
 def evaluate(
     rows: Sequence[EvalRow], transcriber: Transcriber, options: EvalOptions, progress: bool = True
 ) -> list[Scored]:
-    scored = []
-    for row in tqdm(rows, desc="eval", unit="utt", file=sys.stderr, disable=not progress):
+    def one(row: EvalRow) -> Scored:
         audio, rate = load_audio(row.audio_path)
         tx = transcriber.transcribe(audio, rate, hints(row) if options.dialect_hints else ())
         ref, hyp = reference_tokens(row, options), hypothesis_tokens(tx, options)
         timing = Timing(len(audio) / rate, tx.processing_s, tx.first_partial_ms, tx.final_ms)
-        score = score_utterance(ref, hyp, row.dialect, tx.dialect)
-        scored.append(Scored(row, rate, tx, ref, hyp, score, timing))
+        return Scored(row, rate, tx, ref, hyp, score_utterance(ref, hyp, row.dialect, tx.dialect), timing)
+
+    bar = tqdm(total=len(rows), desc="eval", unit="utt", file=sys.stderr, disable=not progress)
+    with ThreadPoolExecutor(options.concurrency) as pool:
+        scored = []
+        for s in pool.map(one, rows):  # in manifest order
+            scored.append(s)
+            bar.update()
+    bar.close()
     return scored
 
 
@@ -144,7 +152,8 @@ def utterance_json(s: Scored) -> dict[str, object]:
         "errors": {"chars": s.score.chars.as_json(), "words": s.score.words.as_json(),
                    "mixed": s.score.mixed.as_json()},
         "audio_s": round(s.timing.audio_s, 3),
-        "rtf": round(s.timing.processing_s / s.timing.audio_s, 4) if s.timing.audio_s else None,
+        "rtf": (round(s.timing.processing_s / s.timing.audio_s, 4)
+                if s.timing.audio_s and s.timing.processing_s is not None else None),
         "first_partial_ms": s.timing.first_partial_ms,
         "final_ms": s.timing.final_ms,
     }
@@ -165,6 +174,7 @@ def run_eval(
         "limit": options.limit,
         "normalize": options.normalize,
         "dialect_hints": options.dialect_hints,
+        "concurrency": options.concurrency,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "wall_s": round(time.perf_counter() - started, 1),
     }

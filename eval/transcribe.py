@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+import soxr
 import torch
 
-from asr.audio import Samples
-from asr.decode_result import DecoderOptions, Word
+from asr.audio import MAX_RATE, MIN_RATE, MODEL_RATE, Samples
+from asr.decode_result import DecoderOptions, Word, join_words, utterance_dialect
 from asr.recognizer import Recognizer
+from server.client import Audio, Connection, StreamOptions, stream
 
 CHUNK_S = 0.32  # audio per accept(): the model's default chunk, as a streaming client sends it
 
@@ -27,7 +30,7 @@ class Transcription:
     transcript: str
     words: tuple[Word, ...]
     dialect: str  # the engine's utterance dialect ("" when it heard nothing)
-    processing_s: float
+    processing_s: float | None  # None online: the server's compute time is not visible
     first_partial_ms: float | None
     final_ms: float | None
 
@@ -76,3 +79,42 @@ class OfflineTranscriber:
         return {"mode": "offline", "model": str(self.model_dir), "load_s": round(self.load_s, 1),
                 "beam_size": self.options.beam_size, "chunk_s": self.options.chunk_s,
                 "threads": self.options.threads}
+
+
+class OnlineTranscriber:
+    """A running server through its public client, audio paced like a live caller, so the
+    latencies are the ones a caller would see. First-partial latency: from the first
+    audio sent to the first partial (or final) result; final latency: from the last audio
+    sent to the last final."""
+
+    def __init__(self, connection: Connection, chunk_ms: int = 100) -> None:
+        self.connection = connection
+        self.chunk_ms = chunk_ms
+        self.channel = connection.channel()
+        self.stub = connection.stub(self.channel)
+
+    def transcribe(self, audio: Samples, sample_rate: int, dialects: tuple[str, ...]) -> Transcription:
+        if not MIN_RATE <= sample_rate <= MAX_RATE:
+            audio, sample_rate = soxr.resample(audio, sample_rate, MODEL_RATE), MODEL_RATE
+        pcm = Audio((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes(), sample_rate)
+        options = StreamOptions(dialects=dialects, chunk_ms=self.chunk_ms, realtime=True)
+        words: list[Word] = []
+        first_partial_ms = final_ms = None
+        for timed in stream(self.stub, pcm, options, self.connection.metadata):
+            for result in timed.response.results:
+                if first_partial_ms is None:
+                    first_partial_ms = timed.arrived_s * 1000
+                if result.is_final and result.alternatives:
+                    words += [
+                        Word(w.word, w.start_time.ToNanoseconds() / 1e9, w.end_time.ToNanoseconds() / 1e9,
+                             w.confidence, w.dialect)
+                        for w in result.alternatives[0].words
+                    ]
+                if result.is_final and timed.all_sent_s is not None:
+                    final_ms = (timed.arrived_s - timed.all_sent_s) * 1000
+        return Transcription(join_words(w.text for w in words), tuple(words), utterance_dialect(words), None,
+                             first_partial_ms, final_ms)
+
+    def describe(self) -> dict[str, object]:
+        return {"mode": "online", "server": self.connection.target, "chunk_ms": self.chunk_ms,
+                "paced": "real time"}

@@ -108,6 +108,7 @@ class Timed:
     response: pb.StreamingRecognizeResponse
     arrived_s: float
     audio_sent_s: float
+    all_sent_s: float | None  # when the last audio was handed to gRPC; None while still sending
 
 
 def stream(
@@ -117,6 +118,7 @@ def stream(
     chunk_bytes = max(2, audio.sample_rate * options.chunk_ms // 1000 * 2)
     started = time.perf_counter()
     sent = [0.0]
+    all_sent: list[float | None] = [None]
 
     def requests() -> Iterator[pb.StreamingRecognizeRequest]:
         yield pb.StreamingRecognizeRequest(streaming_config=streaming_config(audio, options))
@@ -127,6 +129,7 @@ def stream(
                 time.sleep(max(0.0, due - time.perf_counter()))
             yield pb.StreamingRecognizeRequest(audio_content=piece)
             sent[0] = (offset + len(piece)) / 2 / audio.sample_rate
+        all_sent[0] = time.perf_counter() - started
 
     for response in stub.StreamingRecognize(requests(), metadata=tuple(metadata)):
-        yield Timed(response, time.perf_counter() - started, sent[0])
+        yield Timed(response, time.perf_counter() - started, sent[0], all_sent[0])
