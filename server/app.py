@@ -31,12 +31,20 @@ FINALISE_S = 5.0  # after the drain grace: time streams get to send their last f
 
 
 @functools.cache
-def coverage_levels() -> dict[str, int]:
-    """Registry row → coverage level, computed once per process (a few seconds), off the
-    start-up path: ListDialects waits for it the first time."""
-    from eval.coverage import compute_coverage
+def coverage_levels(model_dir: str, results: tuple[str, ...]) -> dict[str, int]:
+    """Registry row → coverage level from the lexicons, the served model's training data
+    and the eval results the operator names; computed once per process (a few seconds),
+    off the start-up path: ListDialects waits for it the first time."""
+    from eval.coverage import (
+        AcousticEvidence,
+        compute_coverage,
+        measurements_from_results,
+        training_from_model,
+    )
 
-    return {row.target.adcode: row.level for row in compute_coverage().rows}
+    synthetic, human = measurements_from_results([Path(r) for r in results])
+    acoustic = AcousticEvidence(training_from_model(Path(model_dir)), synthetic, human)
+    return {row.target.adcode: row.level for row in compute_coverage(acoustic=acoustic).rows}
 
 
 @dataclass
@@ -78,7 +86,8 @@ async def start(config: ServerConfig, recognizer: Recognizer | None = None) -> R
     keys = KeyChecker(load_keys(Path(config.api_keys))) if config.api_keys else None
     metrics = Metrics.create()
     pool = ThreadPoolExecutor(config.workers, thread_name_prefix="xiangyin-worker")
-    service = AsrService(recognizer, config, pool, metrics, keys, coverage_levels, load_registry())
+    coverage = functools.partial(coverage_levels, config.model, config.eval_results)
+    service = AsrService(recognizer, config, pool, metrics, keys, coverage, load_registry())
     server = grpc.aio.server(options=[
         ("grpc.max_receive_message_length", config.max_message_bytes),
         ("grpc.max_send_message_length", config.max_message_bytes),
@@ -102,7 +111,7 @@ async def start(config: ServerConfig, recognizer: Recognizer | None = None) -> R
         metrics.serve(config.metrics_host, config.metrics_port)
     for name in ("", SERVICE):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    threading.Thread(target=coverage_levels, daemon=True).start()
+    threading.Thread(target=coverage, daemon=True).start()
     LOGGER.info("serving", extra={"address": f"{config.host}:{port}", "model": config.model,
                                   "tls": bool(config.tls_cert), "api_keys": bool(keys)})
     return RunningServer(server, port, service, health_servicer, pool)

@@ -20,6 +20,7 @@ class ServerConfig:
     model: str = "models/default"
     lm: str = "lexicons/build/lm/mixed.bin"  # "" decodes without an LM
     dialects: tuple[str, ...] = ()  # lexicons to load; empty = every built one
+    eval_results: tuple[str, ...] = ()  # `xiangyin eval` output folders: ListDialects' levels 3–4
     workers: int = 2  # threads doing model and decoder work; one torch thread each
     max_streams: int = 64  # concurrent StreamingRecognize calls past which RESOURCE_EXHAUSTED
     max_stream_seconds: float = 4 * 3600.0  # audio per stream past which OUT_OF_RANGE
