@@ -71,6 +71,10 @@ class AsrService(asr_pb2_grpc.AsrServicer):
         except CallFailed as err:
             code = err.code
             raise
+        except asyncio.CancelledError:  # the client went away
+            code = grpc.StatusCode.CANCELLED
+            LOGGER.info("cancelled by the client", extra=log)
+            raise
         except Exception:
             code = grpc.StatusCode.INTERNAL
             LOGGER.exception("internal error", extra=log)
