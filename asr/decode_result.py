@@ -19,8 +19,8 @@ class DecoderOptions:
     beam_size: int = 16
     beam_size_token: int = 0  # tokens tried per frame; 0 = all
     beam_threshold: float = 25.0  # prune hypotheses this far (nats) below the best
-    lm_weight: float = 0.5  # multiplies the LM's natural-log probability
-    word_score: float = 0.0  # added per word (positive favours more words)
+    lm_weight: float = 0.3  # multiplies the LM's natural-log probability (tuned: README, Decoder)
+    word_score: float = 2.0  # added per word: without it a weak acoustic model decodes to silence
     max_alternatives: int = 1
     frame_shift_s: float = 0.04
     dialects: tuple[str, ...] = ()  # allowed dialect codes (hints); empty = every lexicon

@@ -38,6 +38,8 @@ class Transcription:
 @dataclass(frozen=True)
 class TranscribeOptions:
     beam_size: int = 16
+    lm_weight: float = DecoderOptions.lm_weight
+    word_score: float = DecoderOptions.word_score
     chunk_s: float = CHUNK_S
     threads: int = 1  # DESIGN §5 budgets the real-time factor of one stream on one core
 
@@ -64,7 +66,8 @@ class OfflineTranscriber:
         self.options = options
 
     def transcribe(self, audio: Samples, sample_rate: int, dialects: tuple[str, ...]) -> Transcription:
-        decoder = DecoderOptions(beam_size=self.options.beam_size, dialects=dialects)
+        decoder = DecoderOptions(beam_size=self.options.beam_size, dialects=dialects,
+                                 lm_weight=self.options.lm_weight, word_score=self.options.word_score)
         step = max(1, int(self.options.chunk_s * sample_rate))
         started = time.perf_counter()
         stream = self.recognizer.stream(sample_rate, decoder)
@@ -77,7 +80,8 @@ class OfflineTranscriber:
 
     def describe(self) -> dict[str, object]:
         return {"mode": "offline", "model": str(self.model_dir), "load_s": round(self.load_s, 1),
-                "beam_size": self.options.beam_size, "chunk_s": self.options.chunk_s,
+                "beam_size": self.options.beam_size, "lm_weight": self.options.lm_weight,
+                "word_score": self.options.word_score, "chunk_s": self.options.chunk_s,
                 "threads": self.options.threads}
 
 
