@@ -2,7 +2,8 @@
 scored by KenLM plus hotwords: flashlight-text's lexicon decoder (C++) with the
 homophone-class LM of `asr.decoder_lm`, driven chunk by chunk by `asr.search_stream`.
 
-One `UnitDecoder` per process (the lexicon trie is built once and shared read-only);
+One `UnitDecoder` per process (the lexicon trie is built once and shared read-only,
+from the cached index of `asr.decoder_index`);
 one cheap stream per utterance: `accept()` a chunk of log-probabilities, get the best
 hypothesis so far; `finish()` for the final n-best. Log-probabilities are natural-log,
 frames `frame_shift_s` apart, token 0 is the CTC blank.
@@ -11,41 +12,23 @@ frames `frame_shift_s` apart, token 0 is the CTC blank.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from pathlib import Path
 
 import kenlm
-from flashlight.lib.text.decoder import (
-    CriterionType,
-    LexiconDecoder,
-    LexiconDecoderOptions,
-    SmearingMode,
-    Trie,
-)
+from flashlight.lib.text.decoder import CriterionType, LexiconDecoder, LexiconDecoderOptions, Trie
 
 from asr.decode_result import DecodeResult, DecoderOptions, LogProbs, Word
-from asr.decoder_lm import HomophoneLM
+from asr.decoder_index import BLANK, DecoderIndex, default_tokens, load_index, pack, reading_priors
+from asr.decoder_lm import HomophoneLM, Plans
 from asr.hotwords import HotwordMatcher
-from asr.lexicon import Pronunciation, read_lexicon
+from asr.lexicon import Pronunciation
 from asr.lm import load_lm
 from asr.search_stream import SearchStream, Span
 
-BLANK = "<blk>"
-
-
-def reading_priors(entries: Iterable[Pronunciation]) -> dict[Pronunciation, float]:
-    """ln P(reading | word, dialect) from the lexicon's counts (add-one smoothed), so a
-    rare reading of a common character (比 as pí) does not pass for the common one."""
-    entries = list(entries)
-    totals: dict[tuple[str, str], tuple[int, int]] = {}
-    for e in entries:
-        count, n = totals.get((e.word, e.variety), (0, 0))
-        totals[(e.word, e.variety)] = (count + (e.frequency or 0), n + 1)
-    priors = {}
-    for e in entries:
-        count, n = totals[(e.word, e.variety)]
-        priors[e] = math.log(((e.frequency or 0) + 1) / (count + n))
-    return priors
+__all__ = ["BLANK", "UnitDecoder", "default_tokens", "load_decoder", "reading_priors"]
 
 
 class UnitDecoder:
@@ -56,26 +39,31 @@ class UnitDecoder:
     ) -> None:
         if not tokens or tokens[0] != BLANK:
             raise ValueError(f"token 0 must be the CTC blank {BLANK!r}")
-        self.tokens = list(tokens)
-        index = {t: i for i, t in enumerate(self.tokens)}
-        by_units: dict[tuple[str, ...], list[Pronunciation]] = {}
-        self.skipped = 0  # entries using a unit the model does not emit
-        for e in entries:
-            if all(u in index for u in e.units) and e.units:
-                by_units.setdefault(e.units, []).append(e)
-            else:
-                self.skipped += 1
-        prior = reading_priors(e for group in by_units.values() for e in group)
-        self.classes = [
-            sorted(((e, prior[e]) for e in group), key=lambda ep: (-ep[1], -(ep[0].frequency or 0)))
-            for group in by_units.values()
-        ]
-        self.trie = Trie(len(self.tokens), 0)
-        for i, units in enumerate(by_units):
-            self.trie.insert([index[u] for u in units], i, 0.0)
-        self.trie.smear(SmearingMode.MAX)
+        self._setup(DecoderIndex.of(pack(tokens, entries)), lm)
+
+    @classmethod
+    def from_index(cls, index: DecoderIndex, lm: kenlm.Model | None) -> UnitDecoder:
+        if not index.tokens or index.tokens[0] != BLANK:
+            raise ValueError(f"token 0 must be the CTC blank {BLANK!r}")
+        decoder = cls.__new__(cls)
+        decoder._setup(index, lm)
+        return decoder
+
+    def _setup(self, index: DecoderIndex, lm: kenlm.Model | None) -> None:
+        self.tokens = list(index.tokens)
+        self.classes = index.classes
+        self.skipped = index.skipped
+        self.dialects = index.dialects
         self.lm = lm
-        self.dialects = frozenset(e.variety for group in self.classes for e, _ in group)
+        self.plans = Plans(self.classes, lm) if lm is not None else None  # shared by all streams
+        # Every word is inserted with score 0, so smearing (SmearingMode.MAX) would leave
+        # every node's max_score at its initial 0: it is skipped (0.4 s of a cold start).
+        # Inserting the ~720 k classes of the union lexicon is 1.5 s of a cold start and
+        # ~1 GB (flashlight's nodes take ~330 bytes each): the largest share of both budgets.
+        self.trie = Trie(len(self.tokens), 0)
+        flat, offsets = index.class_token_lists()
+        token_lists = map(flat.__getitem__, map(slice, offsets[:-1], offsets[1:]))
+        deque(map(self.trie.insert, token_lists, range(len(offsets) - 1), repeat(0.0)), maxlen=0)
 
     def stream(self, options: DecoderOptions | None = None) -> SearchStream:
         options = options or DecoderOptions()
@@ -84,7 +72,7 @@ class UnitDecoder:
             raise ValueError(f"no lexicon for dialects {sorted(unknown)}; known: {sorted(self.dialects)}")
         hotwords = HotwordMatcher(options.hotwords) if options.hotwords else None
         allowed = frozenset(options.dialects) if options.dialects else None
-        lm = HomophoneLM(self.classes, self.lm, options.lm_weight, allowed, hotwords)
+        lm = HomophoneLM(self.classes, self.lm, options.lm_weight, allowed, hotwords, self.plans)
         search_options = LexiconDecoderOptions(
             beam_size=options.beam_size,
             beam_size_token=options.beam_size_token or len(self.tokens),
@@ -113,17 +101,13 @@ class UnitDecoder:
         return stream.finish()
 
 
-def default_tokens(entries: Iterable[Pronunciation]) -> list[str]:
-    """Blank plus every unit the entries use, sorted: the decoder's view of a unit model."""
-    return [BLANK, *sorted({u for e in entries for u in e.units})]
-
-
 def load_decoder(
     varieties: Sequence[str], lm_path: Path | None, tokens: Sequence[str] | None = None
 ) -> UnitDecoder:
-    """A decoder over the built lexicons of `varieties` and a built KenLM binary."""
-    entries = [e for v in varieties for e in read_lexicon(v)]
+    """A decoder over the built lexicons of `varieties` (their index cached, see
+    `asr.decoder_index`) and a built KenLM binary."""
+    index = load_index(list(varieties), list(tokens) if tokens else None)
     lm = load_lm(lm_path) if lm_path is not None else None
-    return UnitDecoder(tokens or default_tokens(entries), entries, lm)
+    return UnitDecoder.from_index(index, lm)
 
 

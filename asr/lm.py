@@ -24,7 +24,6 @@ from pathlib import Path
 import kenlm
 
 from asr.lexicon import BUILD_DIR, read_lexicon
-from asr.lm_text import text_source
 from asr.script import is_han, simplified
 
 LM_DIR = BUILD_DIR / "lm"
@@ -102,6 +101,8 @@ def vocabulary(varieties: Sequence[str]) -> set[str]:
 
 def training_text(varieties: Sequence[str], vocab: set[str]) -> Iterator[list[str]]:
     """Segmented sentences of every distinct text source assigned to the varieties."""
+    from asr.lm_text import text_source  # pycantonese and the text sources: building only, not loading
+
     seen: set[str] = set()
     for variety in varieties:
         source = text_source(variety)

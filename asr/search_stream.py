@@ -80,12 +80,17 @@ class SearchStream:
         self.frames = 0
         self.history: list[tuple[str, ...]] = []
         self.decode_seconds = 0.0
+        self.last: DecodeResult | None = None  # the answer to the last chunk that had frames
 
     def accept(self, logprobs: LogProbs) -> DecodeResult:
-        """Decode a chunk (frames × tokens, natural-log); the best hypothesis so far."""
+        """Decode a chunk (frames × tokens, natural-log); the best hypothesis so far. A
+        chunk without frames (most audio messages end inside a model chunk) changes
+        nothing, so it gets the last answer again instead of a new search of the path."""
         chunk = np.ascontiguousarray(logprobs, dtype=np.float32)
         if chunk.ndim != 2 or chunk.shape[1] != self.tokens:
             raise ValueError(f"expected (frames, {self.tokens}) log-probs, got {chunk.shape}")
+        if not len(chunk) and self.last is not None:
+            return self.last
         if not np.isfinite(chunk).all():
             raise ValueError("log-probabilities contain NaN or infinity")
         started = time.perf_counter()
@@ -97,7 +102,8 @@ class SearchStream:
         best = self.search.get_best_hypothesis(0)
         alternative = self._alternative(best.tokens, best.words, best.score, 1.0)
         self.decode_seconds += time.perf_counter() - started
-        return self._result((alternative,), is_final=False)
+        self.last = self._result((alternative,), is_final=False)
+        return self.last
 
     def finish(self) -> DecodeResult:
         started = time.perf_counter()

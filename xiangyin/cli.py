@@ -67,9 +67,26 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from eval.coverage import compute_coverage, markdown_table
+    from eval.coverage import (
+        AcousticEvidence,
+        compute_coverage,
+        markdown_table,
+        measurements_from_results,
+        training_from_manifests,
+        training_from_model,
+    )
 
-    report = compute_coverage()
+    training = {} if args.model == "none" else training_from_model(Path(args.model))
+    training.update(training_from_manifests([Path(p) for p in args.training]))
+    synthetic, human = measurements_from_results([Path(p) for p in args.results])
+    report = compute_coverage(acoustic=AcousticEvidence(training, synthetic, human))
+    if args.history or args.out:
+        from eval.coverage_report import append_history, write_outputs
+
+        inputs = {"model": args.model, "training": args.training, "results": args.results}
+        history = append_history(Path(args.history), report, inputs) if args.history else None
+        if args.out:
+            write_outputs(Path(args.out), report, history)
     if args.json:
         _print_json(report.as_json())
         return 0
@@ -86,7 +103,62 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import os
+
+    import grpc
+
+    if not args.manifest and not args.benchmark:
+        print("give manifests, --benchmark NAME, or both", file=sys.stderr)
+        return 2
+    from eval.benchmark import BenchmarkMismatch, materialise
+    from eval.readers import read_corpus
+    from eval.run import EvalOptions, run_eval, select
+    from eval.transcribe import OfflineTranscriber, OnlineTranscriber, TranscribeOptions, Transcriber
+
+    options = EvalOptions(split=args.split, limit=args.limit, normalize=not args.no_normalize,
+                          dialect_hints=args.dialect_hints,
+                          concurrency=args.concurrency if args.server else 1)
+    try:
+        rows = [row for m in args.manifest for row in read_corpus(Path(m))]
+        if args.benchmark:
+            rows += materialise(args.benchmark, Path(args.cache) if args.cache else None, args.limit)
+    except (ValueError, OSError, BenchmarkMismatch) as err:
+        print(err, file=sys.stderr)
+        return 2
+    if not select(rows, options):
+        print(f"no rows to evaluate ({len(rows)} read, none of split {args.split!r})", file=sys.stderr)
+        return 2
+    transcriber: Transcriber
+    if args.server:
+        from server.client import Connection
+
+        connection = Connection(args.server, os.environ.get("XIANGYIN_API_KEY", ""), args.tls_ca or "")
+        transcriber = OnlineTranscriber(connection)
+    else:
+        decoding = TranscribeOptions(args.beam, lm_weight=args.lm_weight, word_score=args.word_score)
+        transcriber = OfflineTranscriber(Path(args.model), decoding)
+    sources = [*args.manifest, *([f"benchmark:{args.benchmark}"] if args.benchmark else [])]
+    try:
+        report = run_eval(rows, transcriber, options, Path(args.out), sources)
+    except grpc.RpcError as err:
+        print(f"{args.server}: {err.code().name}: {err.details()}", file=sys.stderr)
+        return 1
+    overall = report["overall"]
+    if args.json:
+        _print_json(overall)
+        return 0
+    print(f"{overall['n']} utterances → {args.out}/results.json, report.md, report.html")
+    print(f"{'dialect':18} {'n':>5} {'CER':>7} {'WER':>7} {'MER':>7} {'dial.ID':>7} {'RTF':>7}")
+    for name, s in [*report["per_dialect"].items(), ("overall", overall)]:
+        cells = [s[k] for k in ("cer", "wer", "mer", "dialect_id_acc")]
+        rates = " ".join("      —" if c is None else f"{c:7.1%}" for c in cells)
+        print(f"{name:18} {s['n']:5d} {rates} {s['rtf'] if s['rtf'] is not None else '—':>7}")
+    return 0
+
+
 def cmd_lm_build(args: argparse.Namespace) -> int:
+    from asr.char_decoder import CHARACTER_LM_SUFFIX
     from asr.lm import HELD_OUT_EVERY, LM_DIR, LMOptions, build_lm
 
     plans = [(v, [v]) for v in args.variety] or [
@@ -94,7 +166,7 @@ def cmd_lm_build(args: argparse.Namespace) -> int:
     ]
     options = LMOptions(order=args.order, characters=args.characters)
     if args.characters:
-        plans = [(f"{name}-chars", varieties) for name, varieties in plans]
+        plans = [(f"{name}{CHARACTER_LM_SUFFIX}", varieties) for name, varieties in plans]
     reports = [build_lm(name, varieties, Path(args.out) if args.out else LM_DIR, options)
                for name, varieties in plans]
     if args.json:
@@ -189,6 +261,47 @@ def cmd_bench_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    from server.app import serve
+    from server.config import ServerConfig, load_config
+    from server.logs import configure
+
+    settings = vars(ServerConfig())
+    flags = {name: getattr(args, name) for name in settings if getattr(args, name, None) is not None}
+    try:
+        config = load_config(Path(args.config) if args.config else None, os.environ, flags)
+    except (OSError, ValueError) as err:
+        print(f"xiangyin serve: {err}", file=sys.stderr)
+        return 2
+    configure(config.log_level)
+    asyncio.run(serve(config))
+    return 0
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    import os
+
+    from server.client import Connection, StreamOptions
+    from server.transcribe import TranscribeOptions, transcribe
+
+    hotwords = []
+    for item in args.hotword:
+        phrase, _, boost = item.rpartition(":") if ":" in item else (item, "", "0")
+        try:
+            hotwords.append((phrase, float(boost)))
+        except ValueError:
+            print(f"--hotword {item!r}: write PHRASE or PHRASE:BOOST (a number)", file=sys.stderr)
+            return 2
+    connection = Connection(args.server, args.api_key or os.environ.get("XIANGYIN_API_KEY", ""),
+                            args.tls_ca or "", args.tls_cert or "", args.tls_key or "")
+    stream = StreamOptions(dialects=tuple(args.dialect), hotwords=tuple(hotwords), realtime=args.realtime)
+    options = TranscribeOptions(json=args.json, stream=stream)
+    return transcribe([Path(f) for f in args.files], connection, options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xiangyin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -258,10 +371,78 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_model)
 
+    from eval.bench.commands import add_parsers as add_bench_parsers  # rtf, load, soak, startup
+
+    add_bench_parsers(bsub)
+
     p = sub.add_parser("coverage", help="coverage level of every registry row (DESIGN §4)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--markdown", action="store_true", help="the README's supported-dialects table")
+    p.add_argument("--model", default="models/default",
+                   help="its config.json's dialects have acoustic training data (level 2); 'none' to ignore")
+    p.add_argument("--training", nargs="+", default=[], metavar="MANIFEST",
+                   help="training manifests: their varieties have acoustic training data (level 2)")
+    p.add_argument("--results", nargs="+", default=[], metavar="DIR",
+                   help="`xiangyin eval` output folders: measured CER (levels 3 and 4)")
+    p.add_argument("--out", help="write coverage.json, coverage_map.png and coverage.html here")
+    p.add_argument("--history", help="append today's totals to this JSONL file (and plot it with --out)")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("serve", help="run the gRPC service (defaults: models/default on 127.0.0.1:50051)")
+    p.add_argument("--config", help="TOML file of settings (see server/config.py); flags override it")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--model", help="model directory (xiangyin or a local Hugging Face CTC model)")
+    p.add_argument("--lm", help="KenLM binary; empty string: no LM")
+    p.add_argument("--dialects", help="comma-separated lexicons to load (default: every built one)")
+    p.add_argument("--workers", type=int, help="compute threads")
+    p.add_argument("--max-streams", dest="max_streams", type=int)
+    p.add_argument("--metrics-port", dest="metrics_port", type=int, help="Prometheus port; 0 = off")
+    p.add_argument("--tls-cert", dest="tls_cert")
+    p.add_argument("--tls-key", dest="tls_key")
+    p.add_argument("--tls-client-ca", dest="tls_client_ca", help="require client certificates from this CA")
+    p.add_argument("--api-keys", dest="api_keys", help="TOML key file (see server/auth.py)")
+    p.add_argument("--log-level", dest="log_level")
+    p.add_argument("--log-content", dest="log_content", action="store_const", const=True,
+                   help="put transcripts in the logs (off by default)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("transcribe", help="stream audio files (WAV/FLAC/MP3) to a running server")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--server", default="localhost:50051", help="HOST:PORT")
+    p.add_argument("--realtime", action="store_true", help="send audio at the pace of a live caller")
+    p.add_argument("--dialect", action="append", default=[], help="dialect hint (repeatable), e.g. yue")
+    p.add_argument("--hotword", action="append", default=[], help="PHRASE or PHRASE:BOOST (repeatable)")
+    p.add_argument("--api-key", help="sent as `authorization: Bearer …` (default: $XIANGYIN_API_KEY)")
+    p.add_argument("--tls-ca", help="CA certificate (PEM): connect over TLS")
+    p.add_argument("--tls-cert", help="client certificate (PEM) for mutual TLS")
+    p.add_argument("--tls-key", help="client key (PEM) for mutual TLS")
+    p.add_argument("--json", action="store_true", help="one JSON line per final result")
+    p.set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("eval", help="per-dialect CER/WER/MER, dialect ID and speed of a model on manifests")
+    p.add_argument("manifest", nargs="*",
+                   help="eval or synth manifests (.jsonl or folder), Kaldi folders (wav.scp + text, as "
+                        "KeSpeech), Common Voice TSVs or locale folders")
+    p.add_argument("--benchmark", help="a fixed set in eval/benchmarks (e.g. synthetic-v1); audio is "
+                                       "regenerated into --cache on first use")
+    p.add_argument("--cache", help="benchmark audio cache (default ~/.cache/xiangyin/benchmarks)")
+    engine = p.add_mutually_exclusive_group(required=True)
+    engine.add_argument("--model", help="evaluate this model directory in-process (offline mode)")
+    engine.add_argument("--server", metavar="HOST:PORT", help="evaluate a running server (online mode)")
+    p.add_argument("--out", required=True, help="folder for results.json, utterances.jsonl, report.md/html")
+    p.add_argument("--split", help="keep rows of this split (e.g. test); rows without a split are kept")
+    p.add_argument("--limit", type=int, help="only the first N rows")
+    p.add_argument("--no-normalize", action="store_true", help="score raw text (see eval/normalize.py)")
+    p.add_argument("--dialect-hints", action="store_true", help="tell the engine each row's dialects")
+    p.add_argument("--beam", type=int, default=16)
+    p.add_argument("--lm-weight", type=float, default=0.3, help="offline mode: decoder LM weight")
+    p.add_argument("--word-score", type=float, default=2.0, help="offline mode: decoder score per word")
+    p.add_argument("--concurrency", type=int, default=8,
+                   help="online mode: callers streaming at once, each at real time")
+    p.add_argument("--tls-ca", help="online mode: CA of a TLS server (API key from $XIANGYIN_API_KEY)")
+    p.add_argument("--json", action="store_true", help="print results.json's overall block as JSON")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
