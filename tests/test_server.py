@@ -271,3 +271,21 @@ def test_drain_finalises_open_streams_then_ends_them_unavailable(servers: Server
     thread.join(timeout=30)
     assert errors and errors[0].code() == grpc.StatusCode.UNAVAILABLE
     assert finals(received) and finals(received)[0].alternatives[0].words
+
+
+def test_a_code_switched_call_in_100ms_chunks_gets_partials_then_tagged_words(server: Served) -> None:
+    """他们说 online 有问题, 8 kHz: the Chinese words come back exactly and the English one
+    between them is tagged en. (The shipped model still hears "line" for "online": the
+    acoustic model's accuracy is tracked by `xiangyin eval`, not here.)"""
+    samples, rate, text = fixture_audio("s11-0000011")
+    hundred_ms = rate // 10 * 2  # LINEAR16 bytes
+    responses = list(server.stub().StreamingRecognize(requests(config(rate), linear16(samples), hundred_ms)))
+    assert [r for response in responses for r in response.results if not r.is_final]  # partials first
+    [final] = finals(responses)
+    words = list(final.alternatives[0].words)
+    chinese = [w for w in words if not w.word.isascii()]
+    assert "".join(w.word for w in chinese) == text.replace(" online ", "")
+    assert {w.dialect for w in chinese} == {"cmn"}
+    english = [i for i, w in enumerate(words) if w.word.isascii()]
+    assert english and all(words[i].dialect == "en" for i in english)
+    assert 0 < english[0] < len(words) - 1  # inside the sentence, where it was said
