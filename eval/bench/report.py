@@ -22,7 +22,7 @@ def _conditions(data: dict[str, Any]) -> str:
     c = c.get("at_start", c)
     jobs = [j for j in c.get("background") or [] if "stopped" not in j]
     busy = len(c.get("busy") or [])
-    others = f", {busy} other busy process{'es' if busy != 1 else ''}" if busy else ", machine otherwise idle"
+    others = f", {busy} other busy process{'es' if busy != 1 else ''}" if busy else ", no other busy process"
     named = f", {len(jobs)} background job{'s' if len(jobs) != 1 else ''}" if jobs else ""
     return f"{c.get('cores', '?')} cores, load {c.get('load_average_1m', '?')}{named}{others}"
 
