@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import signal
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,18 +36,17 @@ FINALISE_S = 5.0  # after the drain grace: time streams get to send their last f
 @functools.cache
 def coverage_levels(model_dir: str, results: tuple[str, ...]) -> dict[str, int]:
     """Registry row → coverage level from the lexicons, the served model's training data
-    and the eval results the operator names; computed once per process (a few seconds),
-    off the start-up path: ListDialects waits for it the first time."""
-    from eval.coverage import (
-        AcousticEvidence,
-        compute_coverage,
-        measurements_from_results,
-        training_from_model,
-    )
-
-    synthetic, human = measurements_from_results([Path(r) for r in results])
-    acoustic = AcousticEvidence(training_from_model(Path(model_dir)), synthetic, human)
-    return {row.target.adcode: row.level for row in compute_coverage(acoustic=acoustic).rows}
+    and the eval results the operator names — what `xiangyin coverage` computes. It runs
+    once, off the start-up path, in a child process: reading every lexicon costs ~0.7 GB
+    that a server should not keep. ListDialects waits for it the first time."""
+    command = [sys.executable, "-m", "xiangyin.cli", "coverage", "--json", "--model", model_dir]
+    if results:
+        command += ["--results", *results]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        LOGGER.error("coverage levels unavailable", extra={"stderr": done.stderr[-2000:]})
+        return {}
+    return {row["adcode"]: int(row["level"]) for row in json.loads(done.stdout)["rows"]}
 
 
 @dataclass
