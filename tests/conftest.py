@@ -9,7 +9,10 @@ import pytest
 from asr.lexicon import BUILD_DIR, built_varieties
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from asr.recognizer import Recognizer
+    from tests.server_harness import Served, Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +37,18 @@ def recognizer(built: list[str]) -> Recognizer:
     from asr.recognizer import Recognizer
 
     return Recognizer.load(ROOT / "models" / "default", ["cmn", "yue", "en"])
+
+
+@pytest.fixture(scope="module")
+def servers(recognizer: Recognizer) -> Iterator[Servers]:
+    """Real servers on loopback ports sharing the session's recognizer; stopped per module."""
+    from tests.server_harness import Servers
+
+    s = Servers(recognizer)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def server(servers: Servers) -> Served:
+    return servers.start()

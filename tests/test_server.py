@@ -11,23 +11,10 @@ import grpc
 import numpy as np
 import pytest
 
-from asr.recognizer import Recognizer
 from tests.server_harness import Served, Servers, config, fixture_audio, linear16, mulaw, requests
 from xiangyin.asr.v1 import asr_pb2 as pb
 
 START, END = pb.StreamingRecognizeResponse.SPEECH_STARTED, pb.StreamingRecognizeResponse.END_OF_UTTERANCE
-
-
-@pytest.fixture(scope="module")
-def servers(recognizer: Recognizer) -> Iterator[Servers]:
-    s = Servers(recognizer)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def server(servers: Servers) -> Served:
-    return servers.start()
 
 
 def finals(responses: list[pb.StreamingRecognizeResponse]) -> list[pb.StreamingRecognitionResult]:

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
@@ -18,7 +17,6 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from asr.recognizer import Recognizer
 from server.config import ServerConfig, load_config
 from server.logs import LOGGER, JsonFormatter
 from tests.server_harness import Served, Servers, config, fixture_audio, linear16, requests
@@ -27,18 +25,6 @@ from xiangyin.asr.v1 import asr_pb2_grpc
 from xiangyin.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def servers(recognizer: Recognizer) -> Iterator[Servers]:
-    s = Servers(recognizer)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def server(servers: Servers) -> Served:
-    return servers.start()
 
 
 def code_of(call: object) -> grpc.StatusCode:
