@@ -62,6 +62,11 @@ def decode(data: bytes, encoding: Encoding, channels: int = 1, channel: int | No
     return mixed
 
 
+def linear16(samples: Samples) -> bytes:
+    """Float samples in [-1, 1] → LINEAR16 bytes (clipped): what the VAD and gRPC clients take."""
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+
+
 class StreamingResampler:
     """Any rate from 8 to 48 kHz → 16 kHz, chunk by chunk (soxr keeps the filter state, so
     the result equals resampling the whole stream at once)."""

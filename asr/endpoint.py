@@ -15,7 +15,7 @@ from enum import Enum
 import numpy as np
 import webrtcvad
 
-from asr.audio import MODEL_RATE, Samples
+from asr.audio import MODEL_RATE, Samples, linear16
 
 FRAME_SAMPLES = MODEL_RATE * 30 // 1000  # webrtcvad takes 10, 20 or 30 ms frames
 
@@ -69,8 +69,7 @@ class Endpointer:
         frames, self.pending = self.pending[:whole], self.pending[whole:]
         out = []
         for frame in frames.reshape(-1, FRAME_SAMPLES):
-            pcm = (np.clip(frame, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-            endpoint = self._step(self.vad.is_speech(pcm, MODEL_RATE))
+            endpoint = self._step(self.vad.is_speech(linear16(frame), MODEL_RATE))
             self.position += FRAME_SAMPLES
             if endpoint is not None:
                 out.append(endpoint)

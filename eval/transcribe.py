@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-import soxr
 import torch
 
-from asr.audio import MAX_RATE, MIN_RATE, MODEL_RATE, Samples
+from asr.audio import Samples
 from asr.decode_result import DecoderOptions, Word, join_words, utterance_dialect
 from asr.recognizer import Recognizer
-from server.client import Audio, Connection, StreamOptions, stream
+from server.client import Connection, StreamOptions, audio_from_samples, stream
 
 CHUNK_S = 0.32  # audio per accept(): the model's default chunk, as a streaming client sends it
 
@@ -98,9 +96,7 @@ class OnlineTranscriber:
         self.stub = connection.stub(self.channel)
 
     def transcribe(self, audio: Samples, sample_rate: int, dialects: tuple[str, ...]) -> Transcription:
-        if not MIN_RATE <= sample_rate <= MAX_RATE:
-            audio, sample_rate = soxr.resample(audio, sample_rate, MODEL_RATE), MODEL_RATE
-        pcm = Audio((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes(), sample_rate)
+        pcm = audio_from_samples(audio, sample_rate)
         options = StreamOptions(dialects=dialects, chunk_ms=self.chunk_ms, realtime=True)
         words: list[Word] = []
         first_partial_ms = final_ms = None

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-import numpy as np
 import soundfile as sf
 import soxr
 
-from asr.audio import MAX_RATE, MIN_RATE, MODEL_RATE
+from asr.audio import MAX_RATE, MIN_RATE, MODEL_RATE, Samples, linear16
 from xiangyin.asr.v1 import asr_pb2 as pb
 from xiangyin.asr.v1 import asr_pb2_grpc
 
@@ -60,15 +59,18 @@ class Audio:
         return len(self.pcm) / 2 / self.sample_rate
 
 
-def load_audio(path: Path) -> Audio:
-    """WAV, FLAC, MP3, OGG … (libsndfile) → mono LINEAR16 at the file's rate, or 16 kHz
-    when the file's rate is outside what the service takes."""
-    samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    mono = samples.mean(axis=1)
+def audio_from_samples(mono: Samples, rate: int) -> Audio:
+    """Float mono samples → LINEAR16 at their rate, or at 16 kHz when their rate is
+    outside what the service takes."""
     if not MIN_RATE <= rate <= MAX_RATE:
         mono, rate = soxr.resample(mono, rate, MODEL_RATE), MODEL_RATE
-    pcm = (np.clip(mono, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    return Audio(pcm, int(rate))
+    return Audio(linear16(mono), int(rate))
+
+
+def load_audio(path: Path) -> Audio:
+    """WAV, FLAC, MP3, OGG … (libsndfile) → mono LINEAR16."""
+    samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    return audio_from_samples(samples.mean(axis=1), rate)
 
 
 @dataclass(frozen=True)

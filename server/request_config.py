@@ -96,7 +96,6 @@ def hotwords(config: pb.RecognitionConfig) -> tuple[Hotword, ...]:
 def call_settings(
     config: pb.RecognitionConfig,
     known_dialects: Collection[str],
-    frame_shift_s: float,
     interim_results: bool = False,
     single_utterance: bool = False,
 ) -> CallSettings:
@@ -111,7 +110,6 @@ def call_settings(
         raise InvalidRequest(f"config.max_alternatives is {config.max_alternatives}; it must be 0–10")
     decoder = DecoderOptions(
         max_alternatives=max(1, config.max_alternatives),
-        frame_shift_s=frame_shift_s,
         dialects=tuple(dict.fromkeys(config.dialect_hints)),
         hotwords=hotwords(config),
     )

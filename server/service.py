@@ -137,8 +137,7 @@ class AsrService(asr_pb2_grpc.AsrServicer):
 
     async def _recognize(self, request: pb.RecognizeRequest) -> pb.RecognizeResponse:
         try:
-            settings = call_settings(request.config, decoder_dialects(self.recognizer),
-                                     self.recognizer.info.frame_shift_ms / 1000)
+            settings = call_settings(request.config, decoder_dialects(self.recognizer))
             audio = AudioInput(settings.audio)
             samples = audio.accept(request.audio_content)
             tail = audio.finish()

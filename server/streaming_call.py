@@ -74,7 +74,6 @@ class StreamingCall:
         try:
             settings = call_settings(
                 streaming.config, decoder_dialects(self.recognizer),
-                frame_shift_s=self.recognizer.info.frame_shift_ms / 1000,
                 interim_results=streaming.interim_results, single_utterance=streaming.single_utterance,
             )
         except InvalidRequest as err:

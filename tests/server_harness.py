@@ -16,6 +16,7 @@ import grpc
 import numpy as np
 import soundfile as sf
 
+from asr.audio import linear16
 from asr.recognizer import Recognizer
 from server.app import RunningServer, start
 from server.config import ServerConfig
@@ -31,10 +32,6 @@ def fixture_audio(utterance_id: str) -> tuple[np.ndarray[Any, np.dtype[np.float3
     rows = {r["id"]: r for r in map(json.loads, (FIXTURES / "manifest.jsonl").read_text().splitlines())}
     samples, rate = sf.read(FIXTURES / rows[utterance_id]["audio"], dtype="float32")
     return samples, int(rate), rows[utterance_id]["text"]
-
-
-def linear16(samples: np.ndarray[Any, np.dtype[np.float32]]) -> bytes:
-    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
 
 
 def mulaw(samples: np.ndarray[Any, np.dtype[np.float32]]) -> bytes:

@@ -11,7 +11,8 @@ import grpc
 import numpy as np
 import pytest
 
-from tests.server_harness import Served, Servers, config, fixture_audio, linear16, mulaw, requests
+from asr.audio import linear16
+from tests.server_harness import Served, Servers, config, fixture_audio, mulaw, requests
 from xiangyin.asr.v1 import asr_pb2 as pb
 
 START, END = pb.StreamingRecognizeResponse.SPEECH_STARTED, pb.StreamingRecognizeResponse.END_OF_UTTERANCE

@@ -17,9 +17,10 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from asr.audio import linear16
 from server.config import ServerConfig, load_config
 from server.logs import LOGGER, JsonFormatter
-from tests.server_harness import Served, Servers, config, fixture_audio, linear16, requests
+from tests.server_harness import Served, Servers, config, fixture_audio, requests
 from xiangyin.asr.v1 import asr_pb2 as pb
 from xiangyin.asr.v1 import asr_pb2_grpc
 from xiangyin.cli import main

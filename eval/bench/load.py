@@ -34,7 +34,8 @@ import grpc
 import numpy as np
 import psutil
 
-from eval.bench.speech import call_audio, linear16
+from asr.audio import linear16
+from eval.bench.speech import call_audio
 from xiangyin.asr.v1 import asr_pb2 as pb
 from xiangyin.asr.v1 import asr_pb2_grpc
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import grpc
 import psutil
@@ -79,12 +79,17 @@ def running_server(options: ServeOptions, timeout_s: float = 180.0, idle: bool =
                 settle(process.pid)
             yield ServerProcess((process.pid,), target)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """SIGTERM (the server drains), then SIGKILL if it has not gone within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for_port(process: subprocess.Popen[str], timeout_s: float, log: IO[bytes]) -> str:

@@ -19,7 +19,8 @@ import grpc
 import numpy as np
 import psutil
 
-from eval.bench.speech import linear16, utterances
+from asr.audio import linear16
+from eval.bench.speech import utterances
 from xiangyin.asr.v1 import asr_pb2 as pb
 from xiangyin.asr.v1 import asr_pb2_grpc
 

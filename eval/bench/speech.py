@@ -51,7 +51,3 @@ def call_audio(rate: int, seconds: float, gap_s: float, first: int = 0) -> Sampl
             total += len(piece)
         i += 1
     return np.concatenate(pieces)[:wanted]
-
-
-def linear16(samples: Samples) -> bytes:
-    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()

@@ -16,7 +16,7 @@ from typing import Any
 
 import psutil
 
-from eval.bench.server_process import ROOT, ServeOptions, free_port, is_serving, serve_command
+from eval.bench.server_process import ROOT, ServeOptions, free_port, is_serving, serve_command, stop
 
 POLL_S = 0.02
 
@@ -55,12 +55,7 @@ def time_to_serving(options: ServeOptions, timeout_s: float = 180.0) -> tuple[fl
         cpu = psutil.Process(process.pid).cpu_times()
         return wall, cpu.user + cpu.system
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def run(options: ServeOptions, repeat: int = 3) -> StartupResult:
