@@ -58,8 +58,8 @@ class UnitDecoder:
         self.plans = Plans(self.classes, lm) if lm is not None else None  # shared by all streams
         # Every word is inserted with score 0, so smearing (SmearingMode.MAX) would leave
         # every node's max_score at its initial 0: it is skipped (0.4 s of a cold start).
-        # Inserting the ~720 k classes of the union lexicon is 1.5 s of a cold start and
-        # ~1 GB (flashlight's nodes take ~330 bytes each): the largest share of both budgets.
+        # flashlight's nodes take ~330 bytes each: the ~230 k classes of the union lexicon
+        # the mixed KenLM leaves are 0.5 s of a cold start and ~0.3 GB (asr.decoder_index).
         self.trie = Trie(len(self.tokens), 0)
         flat, offsets = index.class_token_lists()
         token_lists = map(flat.__getitem__, map(slice, offsets[:-1], offsets[1:]))
@@ -105,8 +105,9 @@ def load_decoder(
     varieties: Sequence[str], lm_path: Path | None, tokens: Sequence[str] | None = None
 ) -> UnitDecoder:
     """A decoder over the built lexicons of `varieties` (their index cached, see
-    `asr.decoder_index`) and a built KenLM binary."""
-    index = load_index(list(varieties), list(tokens) if tokens else None)
+    `asr.decoder_index`: the Han words the KenLM does not know are spelled by their
+    characters) and a built KenLM binary."""
+    index = load_index(list(varieties), list(tokens) if tokens else None, lm_path=lm_path)
     lm = load_lm(lm_path) if lm_path is not None else None
     return UnitDecoder.from_index(index, lm)
 

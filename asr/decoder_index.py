@@ -10,6 +10,14 @@ held hundreds of MB. So it is packed into numpy arrays and cached in
 tokens: loading takes tens of milliseconds, a rebuilt lexicon or another model's
 tokens make a new cache, and a class's Pronunciations are only made (and kept, LRU)
 when the search touches the class.
+
+With a KenLM, the index leaves out the Han words of two or more characters that the LM
+does not know (~600 k of the ~640 k words of the built lexicons). KenLM scores all of
+them alike, as <unk>, so nothing but the acoustics chose among them, and their
+characters, which stay, still spell them (hotwords match characters too). The trie
+shrinks from ~720 k classes (~1 GB, 1.5 s to build) to ~230 k (~0.3 GB, 0.5 s): the
+cold start and memory budgets of DESIGN §5. Non-Han words (English) all stay, since
+letters do not spell them.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import functools
 import hashlib
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import overload
@@ -27,9 +35,11 @@ import numpy as np
 import numpy.typing as npt
 
 from asr.lexicon import BUILD_DIR, Pronunciation, lexicon_path, read_lexicon
+from asr.lm import load_lm
+from asr.script import is_han
 
 BLANK = "<blk>"
-FORMAT = 1  # bump when the packed layout or the way classes are made changes
+FORMAT = 2  # bump when the packed layout or the way classes are made changes
 CLASS_CACHE = 4096  # classes whose Pronunciations are kept made (~3 KB each)
 Entry = tuple[Pronunciation, float]  # an entry and its ln P(reading | word, dialect)
 
@@ -73,6 +83,7 @@ class Packed:
     varieties: npt.NDArray[np.str_]
     sources: npt.NDArray[np.str_]
     skipped: npt.NDArray[np.int64]  # 0-d: entries using a unit the tokens lack
+    spelled: npt.NDArray[np.int64]  # 0-d: entries left to their characters (unknown to the LM)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,14 +98,24 @@ class Packed:
             return Packed(**{f.name: data[f.name] for f in fields(Packed)})
 
 
-def pack(tokens: Sequence[str], entries: Iterable[Pronunciation]) -> Packed:
+def spelled_by_characters(word: str) -> bool:
+    """A Han word of two or more characters: the decoder can write it character by character."""
+    return len(word) > 1 and is_han(word)
+
+
+def pack(
+    tokens: Sequence[str], entries: Iterable[Pronunciation], known: Callable[[str], bool] | None = None
+) -> Packed:
     """Group entries into classes by unit sequence, in first-seen order, each class's
-    entries sorted by prior then frequency; drop entries with a unit not in `tokens`."""
+    entries sorted by prior then frequency; drop entries with a unit not in `tokens`, and
+    with `known` (the LM's vocabulary) the words its characters spell that it does not know."""
     index = {t: i for i, t in enumerate(tokens)}
     by_units: dict[tuple[str, ...], list[Pronunciation]] = {}
-    skipped = 0
+    skipped = spelled = 0
     for e in entries:
-        if e.units and all(u in index for u in e.units):
+        if known is not None and spelled_by_characters(e.word) and not known(e.word):
+            spelled += 1
+        elif e.units and all(u in index for u in e.units):
             by_units.setdefault(e.units, []).append(e)
         else:
             skipped += 1
@@ -132,6 +153,7 @@ def pack(tokens: Sequence[str], entries: Iterable[Pronunciation]) -> Packed:
         varieties=np.array(list(varieties) or [""], dtype=np.str_),
         sources=np.array(list(sources) or [""], dtype=np.str_),
         skipped=np.array(skipped, dtype=np.int64),
+        spelled=np.array(spelled, dtype=np.int64),
     )
 
 
@@ -213,12 +235,14 @@ class DecoderIndex:
     classes: PronunciationClasses
     dialects: frozenset[str]
     skipped: int  # entries using a unit the model does not emit
+    spelled: int  # entries left out for the LM not knowing them: their characters spell them
 
     @staticmethod
     def of(packed: Packed) -> DecoderIndex:
         used = np.flatnonzero(np.bincount(packed.entry_variety, minlength=len(packed.varieties))).tolist()
         return DecoderIndex(tuple(str(t) for t in packed.tokens), PronunciationClasses(packed),
-                            frozenset(str(packed.varieties[v]) for v in used), int(packed.skipped))
+                            frozenset(str(packed.varieties[v]) for v in used), int(packed.skipped),
+                            int(packed.spelled))
 
     def class_token_lists(self) -> tuple[list[int], list[int]]:
         """Every class's token ids as one flat list and its offsets (for the trie)."""
@@ -226,35 +250,44 @@ class DecoderIndex:
         return packed.unit_ids.tolist(), packed.unit_offsets.tolist()
 
 
-def cache_path(varieties: Sequence[str], tokens: Sequence[str] | None, directory: Path) -> Path:
-    """cache/decoder-<varieties and tokens>-<their lexicon files>.npz under `directory`:
-    a rebuilt lexicon changes the second part, and its stale cache is then removed."""
+def cache_path(
+    varieties: Sequence[str], tokens: Sequence[str] | None, directory: Path, lm_path: Path | None = None
+) -> Path:
+    """cache/decoder-<varieties, tokens and LM>-<their files>.npz under `directory`: a
+    rebuilt lexicon or LM changes the second part, and its stale cache is then removed."""
     what = "\n".join(varieties) + "\0" + ("\t".join(tokens) if tokens is not None else "<lexicon units>")
+    what += "\0" + (str(lm_path.resolve()) if lm_path is not None else "<no LM>")
     key = hashlib.sha1(f"format {FORMAT}\n".encode())
-    for v in varieties:
-        stat = lexicon_path(v, directory).stat()
-        key.update(f"{v}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+    files = [(v, lexicon_path(v, directory)) for v in varieties]
+    for name, path in files + ([("lm", lm_path)] if lm_path is not None else []):
+        stat = path.stat()
+        key.update(f"{name}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
     name = f"decoder-{hashlib.sha1(what.encode()).hexdigest()[:12]}-{key.hexdigest()[:12]}.npz"
     return directory / "cache" / name
 
 
 def load_index(
-    varieties: Sequence[str], tokens: Sequence[str] | None = None, directory: Path = BUILD_DIR
+    varieties: Sequence[str],
+    tokens: Sequence[str] | None = None,
+    directory: Path = BUILD_DIR,
+    lm_path: Path | None = None,
 ) -> DecoderIndex:
     """The index of the built lexicons of `varieties` over `tokens` (None: every unit
-    they use), from the cache when it is current, else built and cached."""
+    they use), without the words `lm_path`'s KenLM leaves to their characters; from the
+    cache when it is current, else built and cached."""
     for v in varieties:
         if not lexicon_path(v, directory).exists():
             raise FileNotFoundError(f"no lexicon for {v!r} at {lexicon_path(v, directory)}; "
                                     "run `xiangyin lexicon build`")
-    path = cache_path(varieties, tokens, directory)
+    path = cache_path(varieties, tokens, directory, lm_path)
     if path.exists():
         try:
             return DecoderIndex.of(Packed.load(path))
         except (OSError, ValueError, KeyError):
             pass  # truncated or from another layout: rebuild it
     entries = [e for v in varieties for e in read_lexicon(v, directory)]
-    packed = pack(tokens if tokens is not None else default_tokens(entries), entries)
+    known = load_lm(lm_path).__contains__ if lm_path is not None else None
+    packed = pack(tokens if tokens is not None else default_tokens(entries), entries, known)
     _store(packed, path)
     return DecoderIndex.of(packed)
 

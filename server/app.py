@@ -4,6 +4,7 @@ reflection) and the metrics endpoint open; SIGTERM drains instead of cutting cal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,9 @@ SERVICE = asr_pb2.DESCRIPTOR.services_by_name["Asr"].full_name
 FINALISE_S = 5.0  # after the drain grace: time streams get to send their last finals
 
 
+_coverage_children: set[subprocess.Popen[str]] = set()
+
+
 @functools.cache
 def coverage_levels(model_dir: str, results: tuple[str, ...]) -> dict[str, int]:
     """Registry row → coverage level from the lexicons, the served model's training data
@@ -42,11 +47,31 @@ def coverage_levels(model_dir: str, results: tuple[str, ...]) -> dict[str, int]:
     command = [sys.executable, "-m", "xiangyin.cli", "coverage", "--json", "--model", model_dir]
     if results:
         command += ["--results", *results]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        LOGGER.error("coverage levels unavailable", extra={"stderr": done.stderr[-2000:]})
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        _coverage_children.add(child)
+        try:
+            stdout, stderr = child.communicate()
+        finally:
+            _coverage_children.discard(child)
+    if child.returncode < 0:  # stopped with the server: not a result to keep
+        raise RuntimeError("the coverage computation was stopped")
+    if child.returncode:
+        LOGGER.error("coverage levels unavailable", extra={"stderr": stderr[-2000:]})
         return {}
-    return {row["adcode"]: int(row["level"]) for row in json.loads(done.stdout)["rows"]}
+    return {row["adcode"]: int(row["level"]) for row in json.loads(stdout)["rows"]}
+
+
+def stop_coverage() -> None:
+    """End a coverage computation still running (seconds of CPU), so that a stopped server
+    leaves no process behind."""
+    for child in list(_coverage_children):
+        child.terminate()
+
+
+def _compute_ahead(coverage: Callable[[], dict[str, int]]) -> None:
+    """Coverage levels before the first ListDialects asks (none if the server stops first)."""
+    with contextlib.suppress(RuntimeError):
+        coverage()
 
 
 @dataclass
@@ -113,7 +138,7 @@ async def start(config: ServerConfig, recognizer: Recognizer | None = None) -> R
         metrics.serve(config.metrics_host, config.metrics_port)
     for name in ("", SERVICE):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    threading.Thread(target=coverage, daemon=True).start()
+    threading.Thread(target=_compute_ahead, args=(coverage,), daemon=True).start()
     LOGGER.info("serving", extra={"address": f"{config.host}:{port}", "model": config.model,
                                   "tls": bool(config.tls_cert), "api_keys": bool(keys)})
     return RunningServer(server, port, service, health_servicer, pool)
@@ -135,3 +160,4 @@ async def serve(config: ServerConfig) -> None:
         loop.add_signal_handler(sig, stopping.set)
     await stopping.wait()
     await running.drain(config.drain_grace_s)
+    stop_coverage()

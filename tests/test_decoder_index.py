@@ -9,6 +9,7 @@ from asr.decoder import UnitDecoder
 from asr.decoder_index import BLANK, default_tokens, load_index
 from asr.lexicon import Pronunciation, read_lexicon, write_lexicon
 from asr.units import parse_units
+from tests.decoding import build_lm
 
 
 def entry(word: str, variety: str, units: str, freq: int | None = None) -> Pronunciation:
@@ -60,3 +61,23 @@ def test_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
     [cache] = (tmp_path / "cache").glob("decoder-*.npz")
     cache.write_bytes(b"not an npz")
     assert len(load_index(["yue"], None, tmp_path).classes) == 2
+
+
+def test_with_an_lm_the_words_it_does_not_know_are_left_to_their_characters(tmp_path: Path) -> None:
+    lexicons(tmp_path)
+    write_lexicon(tmp_path / "en.tsv", [entry("bank", "en", "b æ ŋ k"), entry("zyx", "en", "z ɪ k s")])
+    build_lm(tmp_path, ["我 银行", "我 行"])  # knows 银行, not 印行; no English at all
+    lm_path = tmp_path / "lm.bin"
+    index = load_index(["cmn", "en"], None, tmp_path, lm_path)
+    words = {e.word for c in index.classes for e, _ in c}
+    assert words == {"我", "银行", "行", "bank", "zyx"}  # 印行 goes: 印 and 行 would spell it
+    assert index.spelled == 1
+    without = load_index(["cmn", "en"], None, tmp_path)
+    assert "印行" in {e.word for c in without.classes for e, _ in c} and without.spelled == 0
+    caches = set((tmp_path / "cache").glob("decoder-*.npz"))
+    assert len(caches) == 2  # one per LM setting
+    build_lm(tmp_path, ["我 银行", "我 行", "印行"])  # a rebuilt LM makes a new cache
+    rebuilt = load_index(["cmn", "en"], None, tmp_path, lm_path)
+    assert "印行" in {e.word for c in rebuilt.classes for e, _ in c}
+    after = set((tmp_path / "cache").glob("decoder-*.npz"))
+    assert len(after) == 2 and after != caches  # the stale one is gone

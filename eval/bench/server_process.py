@@ -112,12 +112,14 @@ def _wait_for_port(process: subprocess.Popen[str], timeout_s: float, log: IO[byt
 
 def settle(pid: int, idle_cores: float = 0.1, timeout_s: float = 60.0) -> None:
     """Wait until the server is idle: once serving it still computes the registry's
-    coverage levels on a background thread (seconds of CPU), which would land in the
-    first measurements."""
+    coverage levels in a child process (seconds of CPU), which would land in the first
+    measurements."""
     process = psutil.Process(pid)
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and process.cpu_percent(interval=0.5) / 100 > idle_cores:
-        pass
+    while time.monotonic() < deadline and (
+        process.children() or process.cpu_percent(interval=0.5) / 100 > idle_cores
+    ):
+        time.sleep(0.1)
 
 
 def listening_pids(target: str) -> tuple[int, ...]:
