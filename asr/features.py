@@ -2,6 +2,10 @@
 
 A frame depends only on its own 25 ms window, so features computed chunk by chunk, with
 the unused tail of each chunk carried over, equal features computed on the whole audio.
+Streaming computes them in blocks of a fixed number of frames: the float sums then run
+in the same order however the audio was chunked, and the same audio gives the same bits
+(numbers computed in differently sized batches differ in the last bits, which the
+int8 encoder and the beam search can turn into another word).
 """
 
 from __future__ import annotations
@@ -88,20 +92,29 @@ def fbank(audio: torch.Tensor, options: FbankOptions = FbankOptions()) -> torch.
 
 
 class StreamingFbank:
-    """Feed audio chunks of any size; get every frame whose window is complete."""
+    """Feed audio chunks of any size; get the frames of every complete block of `block`
+    frames, and from `finish` the rest."""
 
-    def __init__(self, options: FbankOptions = FbankOptions()) -> None:
+    def __init__(self, options: FbankOptions = FbankOptions(), block: int = 16) -> None:
         self.options = options
+        self.block = block
         self.pending = torch.zeros(0)
 
     def accept(self, audio: torch.Tensor) -> torch.Tensor:
         self.pending = torch.cat([self.pending, audio.float()])
-        if len(self.pending) < self.options.window:
+        needed = (self.block - 1) * self.options.shift + self.options.window
+        blocks = []
+        while len(self.pending) >= needed:
+            blocks.append(fbank(self.pending[:needed], self.options))
+            self.pending = self.pending[self.block * self.options.shift :]
+        if not blocks:
             return torch.zeros(0, self.options.num_mel_bins)
-        frames = (len(self.pending) - self.options.window) // self.options.shift + 1
-        used = (frames - 1) * self.options.shift + self.options.window
-        features = fbank(self.pending[:used], self.options)
-        self.pending = self.pending[frames * self.options.shift :]
+        return blocks[0] if len(blocks) == 1 else torch.cat(blocks)
+
+    def finish(self) -> torch.Tensor:
+        """End of audio: the frames of the last, incomplete block."""
+        features = fbank(self.pending, self.options)
+        self.pending = torch.zeros(0)
         return features
 
 

@@ -19,7 +19,7 @@ import torch
 from asr.audio import Samples
 from asr.decode_result import LogProbs
 from asr.features import StreamingFbank
-from asr.model import FRAME_MS, AcousticModel, ModelStream, load_model
+from asr.model import FRAME_MS, AcousticModel, ModelStream, load_model, with_int8_linears
 
 ModelKind = Literal["xiangyin-emformer", "hf-ctc"]
 HF_ARCHITECTURES = ("Wav2Vec2ForCTC", "HubertForCTC", "Data2VecAudioForCTC", "WavLMForCTC")
@@ -80,8 +80,9 @@ class AcousticFront(Protocol):
 class EmformerFront:
     """Our streaming model: frames leave as soon as a chunk and its look-ahead are in."""
 
-    def __init__(self, model: AcousticModel, path: Path | None = None) -> None:
-        self.model = model
+    def __init__(self, model: AcousticModel, path: Path | None = None, int8: bool = False) -> None:
+        """`int8`: serve a copy with int8 Linear layers (`asr.model.with_int8_linears`)."""
+        self.model = with_int8_linears(model) if int8 else model
         config = model.config
         self.info = ModelInfo(
             path=str(path or ""), kind="xiangyin-emformer", architecture="Emformer", vocabulary="units",
@@ -97,7 +98,7 @@ class EmformerFront:
 class EmformerFrontStream:
     def __init__(self, model: AcousticModel) -> None:
         self.cmvn = model.cmvn
-        self.features = StreamingFbank()
+        self.features = StreamingFbank(block=model.config.feature_block)
         self.encoder: ModelStream = model.stream()
 
     def accept(self, audio: Samples) -> Frames:
@@ -105,22 +106,25 @@ class EmformerFrontStream:
         return _frames(*self.encoder.accept(features))
 
     def finish(self) -> Frames:
-        return _frames(*self.encoder.finish())
+        units, dialects = self.encoder.accept(self.cmvn.apply(self.features.finish()))
+        more_units, more_dialects = self.encoder.finish()
+        return _frames(torch.cat([units, more_units]), torch.cat([dialects, more_dialects]))
 
 
 def _frames(units: torch.Tensor, dialects: torch.Tensor) -> Frames:
     return Frames(units.numpy(), dialects.numpy())
 
 
-def load_front(directory: Path) -> AcousticFront:
+def load_front(directory: Path, int8: bool = True) -> AcousticFront:
     """Our model directory (config.json with units, cmvn.json) or a transformers CTC model
-    directory (config.json whose architectures name a supported CTC head)."""
+    directory (config.json whose architectures name a supported CTC head). `int8`: our
+    model serves with int8 Linear layers (`asr.model.with_int8_linears`); False: fp32."""
     try:
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         config = None
     if isinstance(config, dict) and "units" in config and (directory / "cmvn.json").exists():
-        return EmformerFront(load_model(directory), directory)
+        return EmformerFront(load_model(directory), directory, int8)
     if isinstance(config, dict) and set(config.get("architectures") or ()) & set(HF_ARCHITECTURES):
         from asr.hf_model import load_hf_front  # transformers takes seconds to import: only here
 

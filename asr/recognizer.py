@@ -49,11 +49,13 @@ class Recognizer:
         model_dir: Path,
         varieties: list[str] | None = None,
         lm_path: Path | None = LM_DIR / "mixed.bin",
+        int8: bool = True,
     ) -> Recognizer:
         """A model directory (ours or a transformers CTC model), and for a unit vocabulary
         the built lexicons of `varieties` (default: every built one) and a word KenLM (None:
-        no LM); a character vocabulary is decoded with the character twin of `lm_path`."""
-        front = load_front(model_dir)
+        no LM); a character vocabulary is decoded with the character twin of `lm_path`.
+        `int8`: our model's Linear layers in int8 (see `asr.front.load_front`)."""
+        front = load_front(model_dir, int8)
         if front.info.vocabulary == "characters":
             if lm_path is None:
                 raise ValueError(f"{model_dir} has a character vocabulary: it needs a character LM")

@@ -40,6 +40,7 @@ class TranscribeOptions:
     word_score: float = DecoderOptions.word_score
     chunk_s: float = CHUNK_S
     threads: int = 1  # DESIGN §5 budgets the real-time factor of one stream on one core
+    int8: bool = True  # the model's Linear layers in int8, as the server runs it by default
 
 
 class Transcriber(Protocol):
@@ -58,7 +59,7 @@ class OfflineTranscriber:
     def __init__(self, model_dir: Path, options: TranscribeOptions) -> None:
         torch.set_num_threads(options.threads)
         started = time.perf_counter()
-        self.recognizer = Recognizer.load(model_dir)
+        self.recognizer = Recognizer.load(model_dir, int8=options.int8)
         self.load_s = time.perf_counter() - started
         self.model_dir = model_dir
         self.options = options
@@ -80,7 +81,7 @@ class OfflineTranscriber:
         return {"mode": "offline", "model": str(self.model_dir), "load_s": round(self.load_s, 1),
                 "beam_size": self.options.beam_size, "lm_weight": self.options.lm_weight,
                 "word_score": self.options.word_score, "chunk_s": self.options.chunk_s,
-                "threads": self.options.threads}
+                "threads": self.options.threads, "int8": self.options.int8}
 
 
 class OnlineTranscriber:

@@ -19,6 +19,7 @@ class ServerConfig:
     port: int = 50051  # 0 picks a free port (tests)
     model: str = "models/default"
     lm: str = "lexicons/build/lm/mixed.bin"  # "" decodes without an LM
+    int8: bool = True  # the acoustic model's Linear layers in int8 (README, Performance); false = fp32
     dialects: tuple[str, ...] = ()  # lexicons to load; empty = every built one
     eval_results: tuple[str, ...] = ()  # `xiangyin eval` output folders: ListDialects' levels 3–4
     workers: int = 2  # threads doing model and decoder work; one torch thread each

@@ -136,7 +136,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         connection = Connection(args.server, os.environ.get("XIANGYIN_API_KEY", ""), args.tls_ca or "")
         transcriber = OnlineTranscriber(connection)
     else:
-        decoding = TranscribeOptions(args.beam, lm_weight=args.lm_weight, word_score=args.word_score)
+        decoding = TranscribeOptions(args.beam, lm_weight=args.lm_weight, word_score=args.word_score,
+                                     int8=not args.fp32)
         transcriber = OfflineTranscriber(Path(args.model), decoding)
     sources = [*args.manifest, *([f"benchmark:{args.benchmark}"] if args.benchmark else [])]
     try:
@@ -251,12 +252,13 @@ def cmd_bench_model(args: argparse.Namespace) -> int:
 
     from eval.bench.model import run
 
-    bench = run(Path(args.model), seconds=args.seconds)
+    bench = run(Path(args.model), seconds=args.seconds, int8=not args.fp32)
     if args.json:
         _print_json({k: round(v, 5) if isinstance(v, float) else v for k, v in asdict(bench).items()})
         return 0
-    print(f"acoustic model {args.model}: {bench.parameters / 1e6:.1f} M parameters, "
-          f"{bench.chunk_ms} ms chunks, {bench.audio_s:.0f} s of audio, one thread")
+    print(f"acoustic model {args.model} ({'fp32' if args.fp32 else 'int8 Linear layers'}): "
+          f"{bench.parameters / 1e6:.1f} M parameters, {bench.chunk_ms} ms chunks, {bench.audio_s:.0f} s of "
+          "audio, one thread")
     print(f"  features RTF {bench.features_rtf:.4f}   encoder RTF {bench.encoder_rtf:.4f}")
     return 0
 
@@ -368,6 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = bsub.add_parser("model", help="one-thread streaming RTF of features and encoder")
     p.add_argument("--model", default="models/default")
     p.add_argument("--seconds", type=float, default=30.0)
+    p.add_argument("--fp32", action="store_true", help="the model in fp32 (default: int8 Linear layers)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench_model)
 
@@ -396,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lm", help="KenLM binary; empty string: no LM")
     p.add_argument("--dialects", help="comma-separated lexicons to load (default: every built one)")
     p.add_argument("--workers", type=int, help="compute threads")
+    p.add_argument("--fp32", dest="int8", action="store_const", const=False,
+                   help="run the acoustic model in fp32 (default: int8 Linear layers)")
     p.add_argument("--max-streams", dest="max_streams", type=int)
     p.add_argument("--metrics-port", dest="metrics_port", type=int, help="Prometheus port; 0 = off")
     p.add_argument("--tls-cert", dest="tls_cert")
@@ -438,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beam", type=int, default=16)
     p.add_argument("--lm-weight", type=float, default=0.3, help="offline mode: decoder LM weight")
     p.add_argument("--word-score", type=float, default=2.0, help="offline mode: decoder score per word")
+    p.add_argument("--fp32", action="store_true", help="offline mode: the model in fp32 (default: int8 "
+                                                        "Linear layers, as the server runs it)")
     p.add_argument("--concurrency", type=int, default=8,
                    help="online mode: callers streaming at once, each at real time")
     p.add_argument("--tls-ca", help="online mode: CA of a TLS server (API key from $XIANGYIN_API_KEY)")

@@ -46,7 +46,7 @@ def _serve_options(args: argparse.Namespace, max_streams: int | None = None) -> 
     from eval.bench.server_process import ServeOptions
 
     return ServeOptions(model=args.model, dialects=args.dialects, lm=args.lm, workers=args.workers,
-                        max_streams=max_streams)
+                        max_streams=max_streams, fp32=args.fp32)
 
 
 @contextmanager
@@ -70,7 +70,8 @@ def cmd_rtf(args: argparse.Namespace) -> int:
     before = _conditions(args)
     lm = LM_DIR / "mixed.bin" if args.lm is None else Path(args.lm) if args.lm else None
     bench = run(Path(args.model or "models/default"), seconds=args.seconds, chunk_ms=args.chunk_ms,
-                varieties=args.dialects.split(",") if args.dialects else None, lm_path=lm)
+                varieties=args.dialects.split(",") if args.dialects else None, lm_path=lm,
+                int8=not args.fp32)
     stages = "  ".join(f"{k} {v:.4f}" for k, v in bench.stages.items())
     _emit(args, "rtf", bench.as_json(), before, [
         f"{bench.model}: {bench.audio_s:.0f} s of fixture speech, {bench.utterances} streams, "
@@ -161,6 +162,7 @@ def _server_flags(p: argparse.ArgumentParser, started: str) -> None:
     p.add_argument("--model", help=f"model directory for {started} (default models/default)")
     p.add_argument("--dialects", help="comma-separated lexicons (default: every built one)")
     p.add_argument("--lm", help="KenLM binary; empty string: no LM (default the mixed LM)")
+    p.add_argument("--fp32", action="store_true", help="the model in fp32 (default: int8 Linear layers)")
     p.add_argument("--out", help="also write the result as JSON into this folder (e.g. eval/bench/results)")
     p.add_argument("--json", action="store_true")
 

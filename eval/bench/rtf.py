@@ -65,6 +65,7 @@ class RtfBench:
     chunk_ms: int
     utterances: int
     rtf: float  # wall seconds of accept/finish per audio second
+    int8: bool  # the model's Linear layers in int8 (the server's default)
     stages: dict[str, float] = field(default_factory=dict)  # the same, per stage; they sum to rtf
 
     def as_json(self) -> dict[str, Any]:
@@ -76,6 +77,7 @@ class RtfBench:
             "utterances": self.utterances,
             "model": self.model,
             "threads": 1,
+            "int8": self.int8,
         }
 
 
@@ -86,11 +88,12 @@ def run(
     varieties: list[str] | None = None,
     lm_path: Path | None = LM_DIR / "mixed.bin",
     recognizer: Recognizer | None = None,
+    int8: bool = True,
 ) -> RtfBench:
     """Stream fixture utterances (16 kHz) one after another until `seconds` of audio,
     after one untimed utterance (the first stream compiles the model's TorchScript)."""
     torch.set_num_threads(1)
-    recognizer = recognizer or Recognizer.load(model_dir, varieties, lm_path)
+    recognizer = recognizer or Recognizer.load(model_dir, varieties, lm_path, int8)
     pool = utterances(MODEL_RATE)
     step = MODEL_RATE * chunk_ms // 1000
     warmup = recognizer.stream(MODEL_RATE)
@@ -113,4 +116,4 @@ def run(
     audio_s = audio / MODEL_RATE
     stages = {k: clock[k] / audio_s for k in STAGES[:-1]}
     stages["glue"] = max(0.0, clock["total"] / audio_s - sum(stages.values()))
-    return RtfBench(str(model_dir), audio_s, chunk_ms, count, clock["total"] / audio_s, stages)
+    return RtfBench(str(model_dir), audio_s, chunk_ms, count, clock["total"] / audio_s, int8, stages)

@@ -34,9 +34,10 @@ class ServeOptions:
     lm: str | None = None  # "" = no LM
     workers: int | None = None
     max_streams: int | None = None
+    fp32: bool = False  # the model in fp32 instead of the server's default int8 Linear layers
 
     def flags(self) -> list[str]:
-        out = []
+        out = ["--fp32"] if self.fp32 else []
         for flag, value in (("--model", self.model), ("--dialects", self.dialects), ("--lm", self.lm),
                             ("--workers", self.workers), ("--max-streams", self.max_streams)):
             if value is not None:
