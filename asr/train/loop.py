@@ -268,7 +268,7 @@ dialect head over {", ".join(model.config.dialects)}.
   `xiangyin synth`; see that folder's command in the README).
 - Figures: greedy unit error rate and utterance dialect-ID accuracy on the training data's
   *test* split (voices and sentences never used in training), measured by the training
-  recipe after each epoch. Not yet measured with `xiangyin eval`, which does not exist yet.
+  recipe after each epoch; word-level figures come from `xiangyin eval --model` on the same split.
 
 | epoch | steps | train loss | test unit error rate | test dialect accuracy |
 |---|---|---|---|---|
