@@ -23,7 +23,8 @@ class ServerConfig:
     dialects: tuple[str, ...] = ()  # lexicons to load; empty = every built one
     eval_results: tuple[str, ...] = ()  # `xiangyin eval` output folders: ListDialects' levels 3–4
     workers: int = 2  # threads doing model and decoder work; one torch thread each
-    max_streams: int = 64  # concurrent StreamingRecognize calls past which RESOURCE_EXHAUSTED
+    processes: int = 1  # servers sharing the port, each with its own GIL and memory (server/processes.py)
+    max_streams: int = 64  # concurrent StreamingRecognize calls (per process) past which RESOURCE_EXHAUSTED
     max_stream_seconds: float = 4 * 3600.0  # audio per stream past which OUT_OF_RANGE
     idle_timeout_s: float = 30.0  # wait for the next message past which DEADLINE_EXCEEDED
     max_recognize_seconds: float = 120.0  # audio in one Recognize call
@@ -44,8 +45,10 @@ class ServerConfig:
             raise ValueError("TLS needs both tls_cert and tls_key")
         if self.tls_client_ca and not self.tls_cert:
             raise ValueError("mutual TLS (tls_client_ca) needs tls_cert and tls_key")
-        if self.workers < 1 or self.max_streams < 1:
-            raise ValueError("workers and max_streams must be at least 1")
+        if self.workers < 1 or self.max_streams < 1 or self.processes < 1:
+            raise ValueError("workers, processes and max_streams must be at least 1")
+        if self.processes > 1 and self.port == 0:
+            raise ValueError("several processes share one port: give a port other than 0")
 
 
 def _coerce(name: str, value: Any) -> Any:

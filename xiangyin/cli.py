@@ -279,6 +279,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"xiangyin serve: {err}", file=sys.stderr)
         return 2
     configure(config.log_level)
+    if config.processes > 1:
+        from server.processes import supervise
+
+        return supervise(config)
     asyncio.run(serve(config))
     return 0
 
@@ -399,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lm", help="KenLM binary; empty string: no LM")
     p.add_argument("--dialects", help="comma-separated lexicons to load (default: every built one)")
     p.add_argument("--workers", type=int, help="compute threads")
+    p.add_argument("--processes", type=int,
+                   help="servers sharing the port, each with its own GIL and memory (default 1)")
     p.add_argument("--fp32", dest="int8", action="store_const", const=False,
                    help="run the acoustic model in fp32 (default: int8 Linear layers)")
     p.add_argument("--max-streams", dest="max_streams", type=int)

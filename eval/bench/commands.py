@@ -46,7 +46,8 @@ def _serve_options(args: argparse.Namespace, max_streams: int | None = None) -> 
     from eval.bench.server_process import ServeOptions
 
     return ServeOptions(model=args.model, dialects=args.dialects, lm=args.lm, workers=args.workers,
-                        max_streams=max_streams, fp32=args.fp32)
+                        max_streams=max_streams, fp32=args.fp32,
+                        processes=getattr(args, "server_processes", None))
 
 
 @contextmanager
@@ -183,6 +184,8 @@ def add_parsers(bsub: Any) -> None:
                        help="its process(es), comma-separated, for CPU and memory (default: the local "
                             "processes listening on its port)")
         p.add_argument("--workers", type=int, help="compute threads of the server started here")
+        p.add_argument("--server-processes", dest="server_processes", type=int,
+                       help="processes of the server started here (`xiangyin serve --processes`)")
         _server_flags(p, "the server started here")
     p.add_argument("--streams", type=int, default=10_000)
     p.add_argument("--warmup", type=int, default=0, help="streams not fitted (default a tenth)")

@@ -35,11 +35,13 @@ class ServeOptions:
     workers: int | None = None
     max_streams: int | None = None
     fp32: bool = False  # the model in fp32 instead of the server's default int8 Linear layers
+    processes: int | None = None  # servers sharing the port (`xiangyin serve --processes`)
 
     def flags(self) -> list[str]:
         out = ["--fp32"] if self.fp32 else []
         for flag, value in (("--model", self.model), ("--dialects", self.dialects), ("--lm", self.lm),
-                            ("--workers", self.workers), ("--max-streams", self.max_streams)):
+                            ("--workers", self.workers), ("--max-streams", self.max_streams),
+                            ("--processes", self.processes)):
             if value is not None:
                 out += [flag, str(value)]
         return out
@@ -66,19 +68,23 @@ def free_port() -> int:
 @contextmanager
 def running_server(options: ServeOptions, timeout_s: float = 180.0, idle: bool = True,
                    ) -> Iterator[ServerProcess]:
-    """Start `xiangyin serve --port 0`, read its port from the line it prints once
-    serving, wait until it is `idle` (see `settle`), and stop it (SIGTERM, which
-    drains) at the end."""
+    """Start `xiangyin serve --port 0` (a free port for several processes, which share
+    it), read its port from the line it prints once serving, wait until all its processes
+    serve and are `idle` (see `settle`), and stop it (SIGTERM, which drains) at the end."""
+    processes = options.processes or 1
     with tempfile.TemporaryFile() as log:  # its JSON logs: an unread pipe would fill and block it
-        process = subprocess.Popen(serve_command(0, options), cwd=ROOT, stdout=subprocess.PIPE,
+        port = free_port() if processes > 1 else 0
+        process = subprocess.Popen(serve_command(port, options), cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=log, text=True)
         try:
             target = _wait_for_port(process, timeout_s, log)
+            pids = _wait_for_listeners(target, processes, timeout_s) if processes > 1 else (process.pid,)
             assert process.stdout is not None
             threading.Thread(target=process.stdout.read, daemon=True).start()  # drain the rest
             if idle:
-                settle(process.pid)
-            yield ServerProcess((process.pid,), target)
+                for pid in pids:
+                    settle(pid)
+            yield ServerProcess(pids, target)
         finally:
             stop(process)
 
@@ -109,6 +115,16 @@ def _wait_for_port(process: subprocess.Popen[str], timeout_s: float, log: IO[byt
     log.seek(0)
     tail = log.read().decode("utf-8", "replace")[-2000:]
     raise RuntimeError(f"xiangyin serve did not start (exit code {code}):\n{tail}")
+
+
+def _wait_for_listeners(target: str, count: int, timeout_s: float) -> tuple[int, ...]:
+    """The server processes once `count` of them listen on the target's port."""
+    deadline = time.monotonic() + timeout_s
+    while len(pids := listening_pids(target)) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(pids)} of {count} server processes listen at {target}")
+        time.sleep(0.1)
+    return pids
 
 
 def settle(pid: int, idle_cores: float = 0.1, timeout_s: float = 60.0) -> None:
