@@ -66,6 +66,13 @@ class Plans:
         self.get = functools.lru_cache(maxsize=self.CACHE)(self._plan)  # thread-safe
         self.entry = functools.lru_cache(maxsize=self.CACHE)(classes.entry)
 
+    def priors(self, class_index: int) -> list[float]:
+        """ln P(reading | word, dialect) of the class's entries, in class order."""
+        packed = self.classes.packed
+        begin, end = packed.entry_offsets[class_index : class_index + 2].tolist()
+        priors: list[float] = packed.entry_prior[begin:end].tolist()
+        return priors
+
     def variety_ids(self, allowed: frozenset[str] | None) -> frozenset[int] | None:
         if allowed is None:
             return None
@@ -139,7 +146,7 @@ class HomophoneLM(LM):  # type: ignore[misc]
             next_state = None
             if self.model is not None and context.kenlm_state is not None:
                 next_state = kenlm.State()
-                score = self.lm_weight * LN10 * self.model.BaseScore(
+                score += self.lm_weight * LN10 * self.model.BaseScore(
                     context.kenlm_state, entry.word, next_state
                 )
             hot = context.hotwords
@@ -156,9 +163,12 @@ class HomophoneLM(LM):  # type: ignore[misc]
         winner (the highest score; on a tie, the first in class order) and score."""
         assert self.plans is not None and self.model is not None and context.kenlm_state is not None
         best_score, best_position, best_state = IMPOSSIBLE, -1, None
+        priors = self.plans.priors(class_index)
         for word, position in self.plans.get(class_index).candidates(self.allowed_ids):
             next_state = kenlm.State()
-            score = self.lm_weight * LN10 * self.model.BaseScore(context.kenlm_state, word, next_state)
+            score = priors[position] + self.lm_weight * LN10 * self.model.BaseScore(
+                context.kenlm_state, word, next_state
+            )
             if score > best_score or (score == best_score and position < best_position):
                 best_score, best_position, best_state = score, position, next_state
         if best_position < 0:
