@@ -107,8 +107,8 @@ def load_decoder(
     """A decoder over the built lexicons of `varieties` (their index cached, see
     `asr.decoder_index`: the Han words the KenLM does not know are spelled by their
     characters) and a built KenLM binary."""
+    lm = load_lm(lm_path) if lm_path is not None else None  # first: its error says how to build it
     index = load_index(list(varieties), list(tokens) if tokens else None, lm_path=lm_path)
-    lm = load_lm(lm_path) if lm_path is not None else None
     return UnitDecoder.from_index(index, lm)
 
 
