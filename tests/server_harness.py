@@ -27,11 +27,17 @@ FIXTURES = Path(__file__).parent / "fixtures" / "synth"
 T = TypeVar("T")
 
 
+def fixture_row(utterance_id: str) -> dict[str, Any]:
+    """A committed synthetic utterance's manifest row (text, words with their dialects, …)."""
+    rows = {r["id"]: r for r in map(json.loads, (FIXTURES / "manifest.jsonl").read_text().splitlines())}
+    return rows[utterance_id]
+
+
 def fixture_audio(utterance_id: str) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int, str]:
     """Samples, rate and reference text of a committed synthetic utterance."""
-    rows = {r["id"]: r for r in map(json.loads, (FIXTURES / "manifest.jsonl").read_text().splitlines())}
-    samples, rate = sf.read(FIXTURES / rows[utterance_id]["audio"], dtype="float32")
-    return samples, int(rate), rows[utterance_id]["text"]
+    row = fixture_row(utterance_id)
+    samples, rate = sf.read(FIXTURES / row["audio"], dtype="float32")
+    return samples, int(rate), row["text"]
 
 
 def mulaw(samples: np.ndarray[Any, np.dtype[np.float32]]) -> bytes:
