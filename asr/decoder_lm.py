@@ -3,7 +3,8 @@
 flashlight's lexicon trie keeps at most six words per pronunciation, and Chinese has
 dozens of homophones per syllable, so the trie holds *pronunciation classes* (every
 (word, dialect) entry sharing one unit sequence) and this adapter scores a class as
-its best entry in context: KenLM (weighted) plus hotword credit, over the entries of
+its best entry in context: KenLM (weighted), plus ln P(reading | word, dialect) so a
+rare reading does not pass for the common one, plus hotword credit, over the entries of
 the allowed dialects only. The entry that wins is the word, and its dialect is the
 word's dialect tag. Scores are natural-log; the search calls this LM with weight 1.
 """
