@@ -65,8 +65,8 @@ def supervise(config: ServerConfig) -> int:
             continue
         code = os.waitstatus_to_exitcode(status)
         server.returncode = code
-        if not stopping:  # died on its own: take the rest down with it
-            first_exit = code or 1
+        if not stopping:  # died on its own: take the rest down with it, and fail
+            code = code or 1
             forward(signal.SIGTERM, None)
         first_exit = first_exit or code
     return first_exit
