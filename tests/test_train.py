@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import torch
 
 from asr.model import load_model
 from asr.train.augment import mix_noise, spec_augment, speed_perturb
-from asr.train.loop import TrainOptions, train
+from asr.train.loop import COSINE_FLOOR, TrainOptions, train
 
 FIXTURES = Path(__file__).parent / "fixtures" / "synth"
 TINY = TrainOptions(epochs=3, batch_seconds=30, d_model=64, num_layers=2, ffn_dim=128, warmup_steps=5,
@@ -60,3 +61,17 @@ def test_fine_tuning_starts_from_an_earlier_model(built: list[str], tmp_path: Pa
         assert torch.allclose(weight, after.state_dict()[name], atol=1e-2), name
     card = (tmp_path / "b" / "README.md").read_text()
     assert f"--out {tmp_path / 'a'}" in card and f"--init {tmp_path / 'a'}" in card
+
+
+def test_the_cosine_schedule_ends_at_its_floor(built: list[str], tmp_path: Path) -> None:
+    options = TrainOptions(**{**TINY.__dict__, "epochs": 2, "schedule": "cosine", "time_mask_frames": 5})
+    train([FIXTURES], tmp_path / "m", options)
+    state = torch.load(tmp_path / "m" / "checkpoint.pt", weights_only=False)
+    assert state["scheduler"]["_last_lr"][0] == pytest.approx(COSINE_FLOOR * options.learning_rate)
+    card = (tmp_path / "m" / "README.md").read_text()
+    assert "--schedule cosine --time-mask-frames 5" in card  # the card's command redoes this run
+
+
+def test_an_unknown_schedule_is_refused() -> None:
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        TrainOptions(schedule="linear")

@@ -235,7 +235,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     options = TrainOptions(epochs=args.epochs, batch_seconds=args.batch_seconds, threads=args.threads,
                            seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
                            num_layers=args.layers, ffn_dim=4 * args.d_model,
-                           learning_rate=args.learning_rate, init=args.init or "")
+                           learning_rate=args.learning_rate, init=args.init or "",
+                           schedule=args.schedule, time_mask_frames=args.time_mask_frames)
 
     def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
@@ -369,6 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--init", help="start from this model directory's weights (fine-tune)")
+    p.add_argument("--schedule", choices=("inverse-sqrt", "cosine"), default="inverse-sqrt",
+                   help="learning rate after warm-up: 1/sqrt(step), or a cosine to 5 %% at the last epoch")
+    p.add_argument("--time-mask-frames", type=int, default=20,
+                   help="SpecAugment's longest time mask in 10 ms frames")
     p.set_defaults(func=cmd_train)
 
     p = bsub.add_parser("model", help="one-thread streaming RTF of features and encoder")

@@ -11,7 +11,7 @@ from asr.features import SAMPLE_RATE
 
 SPEEDS = (0.9, 1.0, 1.1)
 _FREQ_MASK = FrequencyMasking(freq_mask_param=15)
-_TIME_MASK = TimeMasking(time_mask_param=20)
+TIME_MASK_FRAMES = 20
 
 
 def speed_perturb(audio: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -36,10 +36,12 @@ def mix_noise(audio: torch.Tensor, other: torch.Tensor, generator: torch.Generat
     return audio + scale * noise
 
 
-def spec_augment(features: torch.Tensor) -> torch.Tensor:
-    """(frames, mels) → two frequency masks and two time masks."""
+def spec_augment(features: torch.Tensor, time_mask_frames: int = TIME_MASK_FRAMES) -> torch.Tensor:
+    """(frames, mels) → two frequency masks and two time masks of up to `time_mask_frames`
+    (shorter masks hide less than a syllable, which a small model can still fit)."""
+    time_mask = TimeMasking(time_mask_param=time_mask_frames)
     x = features.T.unsqueeze(0)
-    for mask in (_FREQ_MASK, _FREQ_MASK, _TIME_MASK, _TIME_MASK):
+    for mask in (_FREQ_MASK, _FREQ_MASK, time_mask, time_mask):
         x = mask(x)
     masked: torch.Tensor = x.squeeze(0).T
     return masked

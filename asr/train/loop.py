@@ -25,10 +25,12 @@ from asr.decoder import default_tokens
 from asr.features import Cmvn, fbank
 from asr.lexicon import built_varieties, read_lexicon
 from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model
-from asr.train.augment import mix_noise, spec_augment, speed_perturb
+from asr.train.augment import TIME_MASK_FRAMES, mix_noise, spec_augment, speed_perturb
 from asr.train.data import Example, load_examples, manifest_dialects
 
 DIALECT_LOSS_WEIGHT = 0.2
+SCHEDULES = ("inverse-sqrt", "cosine")
+COSINE_FLOOR = 0.05  # the cosine schedule's last rate, as a fraction of the peak
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ class TrainOptions:
     chunk_ms: int = 320
     lookahead_ms: int = 160
     init: str = ""  # a model directory to start from (same units and dialects) instead of random weights
+    schedule: str = "inverse-sqrt"  # after warm-up: 1/sqrt(step), or "cosine" to 5 % over all epochs
+    time_mask_frames: int = TIME_MASK_FRAMES  # SpecAugment's longest time mask (10 ms frames)
+
+    def __post_init__(self) -> None:
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,8 @@ def model_units() -> tuple[str, ...]:
 
 
 def features_of(
-    example: Example, cmvn: Cmvn, generator: torch.Generator | None, others: list[Example]
+    example: Example, cmvn: Cmvn, generator: torch.Generator | None, others: list[Example],
+    time_mask_frames: int = TIME_MASK_FRAMES,
 ) -> torch.Tensor:
     audio = example.audio
     if generator is not None:
@@ -70,7 +79,7 @@ def features_of(
         other = others[int(torch.randint(len(others), (1,), generator=generator))].audio
         audio = mix_noise(audio, other, generator)
     features = cmvn.apply(fbank(audio))
-    return spec_augment(features) if generator is not None else features
+    return spec_augment(features, time_mask_frames) if generator is not None else features
 
 
 def batches(examples: list[Example], seconds: float, rng: random.Random) -> list[list[Example]]:
@@ -141,9 +150,16 @@ def train(
     model = model.to(device)
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=1e-2)
 
+    total_steps = options.epochs * len(batches(train_set, options.batch_seconds, random.Random(0)))
+
     def rate(step: int) -> float:
         step = max(step, 1)
-        return min(step / options.warmup_steps, math.sqrt(options.warmup_steps / step))
+        if step < options.warmup_steps:
+            return step / options.warmup_steps
+        if options.schedule == "inverse-sqrt":
+            return math.sqrt(options.warmup_steps / step)
+        progress = min(1.0, (step - options.warmup_steps) / max(1, total_steps - options.warmup_steps))
+        return COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + math.cos(math.pi * progress))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
     logs: list[EpochLog] = []
@@ -165,7 +181,8 @@ def train(
         losses = []
         order = random.Random(options.seed * 1000 + epoch)
         for batch_examples in batches(train_set, options.batch_seconds, order):
-            features = [features_of(e, model.cmvn, generator, train_set) for e in batch_examples]
+            features = [features_of(e, model.cmvn, generator, train_set, options.time_mask_frames)
+                        for e in batch_examples]
             batch, lengths = collate(features, config)
             units, dialect_frames, frames = model(batch.to(device), lengths.to(device))
             targets = torch.cat([e.targets for e in batch_examples]).to(device)
@@ -206,6 +223,9 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
         f"--layers {options.num_layers} "
         f"--learning-rate {options.learning_rate:g} --chunk-ms {options.chunk_ms} --seed {options.seed}"
         + (f" --init {options.init}" if options.init else "")
+        + (f" --schedule {options.schedule}" if options.schedule != TrainOptions.schedule else "")
+        + (f" --time-mask-frames {options.time_mask_frames}"
+           if options.time_mask_frames != TrainOptions.time_mask_frames else "")
     )
 
 
