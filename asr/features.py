@@ -1,4 +1,5 @@
-"""Streaming log-mel filterbank features (torchaudio's Kaldi-compatible fbank) and CMVN.
+"""Streaming log-mel filterbank features (torchaudio's Kaldi-compatible fbank), with
+optional pitch columns (`asr.pitch`), and CMVN.
 
 A frame depends only on its own 25 ms window, so features computed chunk by chunk, with
 the unused tail of each chunk carried over, equal features computed on the whole audio.
@@ -22,6 +23,8 @@ import torch
 import torch.nn.functional as F
 from torchaudio.compliance import kaldi
 
+from asr.pitch import PITCH_DIMS, pitch
+
 SAMPLE_RATE = 16_000
 LOW_FREQ_HZ = 20.0
 EPSILON = torch.tensor(torch.finfo(torch.float32).eps)
@@ -32,6 +35,11 @@ class FbankOptions:
     num_mel_bins: int = 80
     frame_length_ms: float = 25.0
     frame_shift_ms: float = 10.0
+    pitch: bool = False  # two more columns: voicing and log F0 of the same frames
+
+    @property
+    def dims(self) -> int:
+        return self.num_mel_bins + (PITCH_DIMS if self.pitch else 0)
 
     @property
     def window(self) -> int:
@@ -77,18 +85,22 @@ def _compiled_log_mel() -> Any:
 
 
 def fbank(audio: torch.Tensor, options: FbankOptions = FbankOptions()) -> torch.Tensor:
-    """(samples,) float audio at 16 kHz in [-1, 1] → (frames, mels) log-mel features.
+    """(samples,) float audio at 16 kHz in [-1, 1] → (frames, mels) log-mel features,
+    then the pitch columns if `options.pitch`.
 
     The same computation as torchaudio's `kaldi.fbank` with dither 0, energy floor 0,
     snip_edges, pre-emphasis 0.97, DC removal, Povey window and power spectrum (the
     results are bit-identical; `tests/test_features.py` checks), with its constants
     cached and compiled."""
     if len(audio) < options.window:
-        return torch.zeros(0, options.num_mel_bins)
+        return torch.zeros(0, options.dims)
     padded, window, mel = _fbank_constants(options)
     features: torch.Tensor = _compiled_log_mel()(audio, window, mel, options.window, options.shift, padded,
                                                  EPSILON)
-    return features
+    if not options.pitch:
+        return features
+    frames = audio.float().as_strided([len(features), options.window], [options.shift, 1])
+    return torch.cat([features, pitch(frames, SAMPLE_RATE)], dim=1)
 
 
 class StreamingFbank:
@@ -108,7 +120,7 @@ class StreamingFbank:
             blocks.append(fbank(self.pending[:needed], self.options))
             self.pending = self.pending[self.block * self.options.shift :]
         if not blocks:
-            return torch.zeros(0, self.options.num_mel_bins)
+            return torch.zeros(0, self.options.dims)
         return blocks[0] if len(blocks) == 1 else torch.cat(blocks)
 
     def finish(self) -> torch.Tensor:

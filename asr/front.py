@@ -98,7 +98,7 @@ class EmformerFront:
 class EmformerFrontStream:
     def __init__(self, model: AcousticModel) -> None:
         self.cmvn = model.cmvn
-        self.features = StreamingFbank(block=model.config.feature_block)
+        self.features = StreamingFbank(model.config.features, block=model.config.feature_block)
         self.encoder: ModelStream = model.stream()
 
     def accept(self, audio: Samples) -> Frames:

@@ -16,7 +16,7 @@ import json
 import math
 import threading
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -25,7 +25,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from torchaudio.models import Emformer
 
-from asr.features import Cmvn
+from asr.features import Cmvn, FbankOptions
 
 SUBSAMPLING = 4
 FEATURE_SHIFT_MS = 10
@@ -38,6 +38,7 @@ class ModelConfig:
     units: tuple[str, ...]  # CTC outputs; units[0] is the blank
     dialects: tuple[str, ...]  # dialect-head classes
     num_mel_bins: int = 80
+    pitch: bool = False  # features end with voicing and log F0 (asr.pitch)
     d_model: int = 256
     num_heads: int = 4
     ffn_dim: int = 1024
@@ -53,6 +54,10 @@ class ModelConfig:
             raise ValueError(f"chunk_ms must be a multiple of {FRAME_MS} in 160–640, got {self.chunk_ms}")
         if not 0 <= self.lookahead_ms <= self.chunk_ms or self.lookahead_ms % FRAME_MS:
             raise ValueError(f"lookahead_ms must be a multiple of {FRAME_MS} up to one chunk")
+
+    @property
+    def features(self) -> FbankOptions:
+        return FbankOptions(num_mel_bins=self.num_mel_bins, pitch=self.pitch)
 
     @property
     def segment(self) -> int:
@@ -76,7 +81,7 @@ class AcousticModel(nn.Module):
         self.cmvn = cmvn
         d = config.d_model
         self.subsample = nn.Sequential(
-            nn.Conv1d(config.num_mel_bins, d, kernel_size=2, stride=2),
+            nn.Conv1d(config.features.dims, d, kernel_size=2, stride=2),
             nn.GELU(),
             nn.Conv1d(d, d, kernel_size=2, stride=2),
             nn.GELU(),
@@ -185,7 +190,7 @@ class ModelStream:
         self.steps = model.streaming_steps()
         self.window = self.config.segment + self.config.right_context
         self.length = torch.tensor([self.window])
-        self.pending = torch.zeros(0, self.config.num_mel_bins)  # features not yet embedded
+        self.pending = torch.zeros(0, self.config.features.dims)  # features not yet embedded
         self.embedded = torch.zeros(1, 0, self.config.d_model)  # frames not yet encoded
         self.features_seen = 0
         self.state: list[list[torch.Tensor]] | None = None
@@ -206,7 +211,7 @@ class ModelStream:
         """Pad as training does — features to whole chunks, then look-ahead frames of
         zeros — and flush the last chunks."""
         missing = (-self.features_seen) % (SUBSAMPLING * self.config.segment)
-        units, dialects = self.accept(torch.zeros(missing, self.config.num_mel_bins))
+        units, dialects = self.accept(torch.zeros(missing, self.config.features.dims))
         zeros = torch.zeros(1, self.config.right_context, self.config.d_model)
         self.embedded = torch.cat([self.embedded, zeros], dim=1)
         more_units, more_dialects = self._drain()
@@ -251,6 +256,21 @@ def with_int8_linears(model: AcousticModel) -> AcousticModel:
             copy.deepcopy(model).eval(), {nn.Linear}, dtype=torch.qint8
         )
     return cast(AcousticModel, quantized)
+
+
+def with_pitch_inputs(model: AcousticModel, estimated: Cmvn) -> AcousticModel:
+    """A copy of a model without pitch that also reads the pitch columns (their CMVN from
+    `estimated`, features with pitch), through input weights that start at zero: it
+    computes exactly what `model` did until fine-tuning teaches it to use pitch."""
+    mels = model.config.num_mel_bins
+    cmvn = Cmvn(model.cmvn.mean + estimated.mean[mels:], model.cmvn.std + estimated.std[mels:])
+    widened = AcousticModel(replace(model.config, pitch=True), cmvn)
+    state = model.state_dict()
+    first = state["subsample.0.weight"]  # (d, mels, kernel)
+    added = first.new_zeros(first.shape[0], len(estimated.mean) - mels, first.shape[2])
+    state["subsample.0.weight"] = torch.cat([first, added], dim=1)
+    widened.load_state_dict(state)
+    return widened
 
 
 def load_model(directory: Path) -> AcousticModel:

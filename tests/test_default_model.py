@@ -38,7 +38,7 @@ def test_default_model_beats_chance_on_unseen_fixtures() -> None:
             continue
         audio, rate = sf.read(FIXTURES / row.audio, dtype="float32")
         wave = AF.resample(torch.from_numpy(audio), rate, 16000) if rate != 16000 else torch.from_numpy(audio)
-        features = pad_to_segments(model.cmvn.apply(fbank(wave)), model.config)
+        features = pad_to_segments(model.cmvn.apply(fbank(wave, model.config.features)), model.config)
         with torch.no_grad():
             units, _, frames = model(features.unsqueeze(0), torch.tensor([len(features)]))
         best = units[0, : int(frames[0])].argmax(-1).tolist()

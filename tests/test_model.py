@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from asr.features import Cmvn, StreamingFbank, fbank
+from asr.features import Cmvn, FbankOptions, StreamingFbank, fbank
 from asr.model import (
     AcousticModel,
     ModelConfig,
@@ -16,6 +16,7 @@ from asr.model import (
     pad_to_segments,
     save_model,
     with_int8_linears,
+    with_pitch_inputs,
 )
 
 UNITS = ("<blk>", *(f"u{i}" for i in range(150)))
@@ -30,7 +31,7 @@ def model(chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10) -> Aco
 
 
 def offline(m: AcousticModel, audio: torch.Tensor) -> torch.Tensor:
-    features = pad_to_segments(CMVN.apply(fbank(audio)), m.config)
+    features = pad_to_segments(m.cmvn.apply(fbank(audio, m.config.features)), m.config)
     with torch.no_grad():
         units, _, _ = m(features.unsqueeze(0), torch.tensor([len(features)]))
     return units[0]
@@ -38,14 +39,14 @@ def offline(m: AcousticModel, audio: torch.Tensor) -> torch.Tensor:
 
 def streamed(m: AcousticModel, audio: torch.Tensor, seed: int) -> torch.Tensor:
     rng = random.Random(seed)
-    features, stream, out = StreamingFbank(block=m.config.feature_block), m.stream(), []
+    features, stream, out = StreamingFbank(m.config.features, block=m.config.feature_block), m.stream(), []
     i = 0
     while i < len(audio):
         n = rng.randint(80, 9000)  # chunks of any size, as a network delivers them
-        units, _ = stream.accept(CMVN.apply(features.accept(audio[i : i + n])))
+        units, _ = stream.accept(m.cmvn.apply(features.accept(audio[i : i + n])))
         out.append(units)
         i += n
-    units, _ = stream.accept(CMVN.apply(features.finish()))
+    units, _ = stream.accept(m.cmvn.apply(features.finish()))
     last, _ = stream.finish()
     return torch.cat([*out, units, last])
 
@@ -61,6 +62,21 @@ def test_streaming_equals_offline(chunk_ms: int, lookahead_ms: int) -> None:
     audio = torch.randn(16000 * 3 + 1234) * 0.1
     full, incremental = offline(m, audio), streamed(m, audio, seed=chunk_ms)
     assert full.shape == incremental.shape
+    assert (full - incremental).abs().max().item() <= 1e-4
+
+
+def test_a_model_widened_for_pitch_starts_where_it_was_and_streams_like_offline() -> None:
+    m = model(layers=2)
+    t = torch.arange(16000 * 3 + 777) / 16000
+    torch.manual_seed(4)
+    audio = 0.1 * torch.sin(2 * torch.pi * (120 + 40 * t) * t) + 0.02 * torch.randn(len(t))
+    wide = with_pitch_inputs(m, Cmvn.estimate([fbank(audio, FbankOptions(pitch=True))])).eval()
+    assert wide.config.pitch and wide.config.features.dims == 82
+    assert (offline(m, audio) - offline(wide, audio)).abs().max().item() <= 1e-4
+    with torch.no_grad():  # as after fine-tuning: the pitch columns now count
+        wide.subsample[0].weight[:, 80:] = torch.randn(wide.config.d_model, 2, 2)
+    full, incremental = offline(wide, audio), streamed(wide, audio, seed=7)
+    assert (full - offline(m, audio)).abs().max().item() > 1e-2
     assert (full - incremental).abs().max().item() <= 1e-4
 
 

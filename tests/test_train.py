@@ -75,3 +75,20 @@ def test_the_cosine_schedule_ends_at_its_floor(built: list[str], tmp_path: Path)
 def test_an_unknown_schedule_is_refused() -> None:
     with pytest.raises(ValueError, match="schedule must be one of"):
         TrainOptions(schedule="linear")
+
+
+def test_fine_tuning_with_pitch_widens_a_model_without_it(built: list[str], tmp_path: Path) -> None:
+    train([FIXTURES], tmp_path / "a", TrainOptions(**{**TINY.__dict__, "epochs": 1}))
+    start_options = {**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "a"), "learning_rate": 1e-9}
+    with_pitch = TrainOptions(**{**start_options, "pitch": True})
+    train([FIXTURES], tmp_path / "b", with_pitch)
+    start, after = load_model(tmp_path / "a"), load_model(tmp_path / "b")
+    assert after.config.pitch and len(after.cmvn.mean) == 82
+    assert after.cmvn.mean[:80] == start.cmvn.mean
+    first = after.state_dict()["subsample.0.weight"]
+    assert torch.allclose(first[:, :80], start.state_dict()["subsample.0.weight"], atol=1e-2)
+    assert first[:, 80:].abs().max() < 1e-2  # the pitch inputs start at zero
+    assert "--pitch" in (tmp_path / "b" / "README.md").read_text()
+    without = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "b")})
+    with pytest.raises(ValueError, match="reads pitch features"):
+        train([FIXTURES], tmp_path / "c", without)

@@ -236,7 +236,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                            seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
                            num_layers=args.layers, ffn_dim=4 * args.d_model,
                            learning_rate=args.learning_rate, init=args.init or "",
-                           schedule=args.schedule, time_mask_frames=args.time_mask_frames)
+                           schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch)
 
     def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
@@ -374,6 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="learning rate after warm-up: 1/sqrt(step), or a cosine to 5 %% at the last epoch")
     p.add_argument("--time-mask-frames", type=int, default=20,
                    help="SpecAugment's longest time mask in 10 ms frames")
+    p.add_argument("--pitch", action="store_true",
+                   help="add voicing and log F0 to the features (an --init model without them is widened)")
     p.set_defaults(func=cmd_train)
 
     p = bsub.add_parser("model", help="one-thread streaming RTF of features and encoder")

@@ -24,7 +24,7 @@ import torchaudio.functional as AF
 from asr.decoder import default_tokens
 from asr.features import Cmvn, fbank
 from asr.lexicon import built_varieties, read_lexicon
-from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model
+from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model, with_pitch_inputs
 from asr.train.augment import TIME_MASK_FRAMES, mix_noise, spec_augment, speed_perturb
 from asr.train.data import Example, load_examples, manifest_dialects
 
@@ -49,6 +49,7 @@ class TrainOptions:
     init: str = ""  # a model directory to start from (same units and dialects) instead of random weights
     schedule: str = "inverse-sqrt"  # after warm-up: 1/sqrt(step), or "cosine" to 5 % over all epochs
     time_mask_frames: int = TIME_MASK_FRAMES  # SpecAugment's longest time mask (10 ms frames)
+    pitch: bool = False  # add voicing and log F0 to the features (asr.pitch); --init may lack them
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
@@ -70,7 +71,7 @@ def model_units() -> tuple[str, ...]:
 
 
 def features_of(
-    example: Example, cmvn: Cmvn, generator: torch.Generator | None, others: list[Example],
+    example: Example, model: AcousticModel, generator: torch.Generator | None, others: list[Example],
     time_mask_frames: int = TIME_MASK_FRAMES,
 ) -> torch.Tensor:
     audio = example.audio
@@ -78,7 +79,7 @@ def features_of(
         audio = speed_perturb(audio, generator)
         other = others[int(torch.randint(len(others), (1,), generator=generator))].audio
         audio = mix_noise(audio, other, generator)
-    features = cmvn.apply(fbank(audio))
+    features = model.cmvn.apply(fbank(audio, model.config.features))
     return spec_augment(features, time_mask_frames) if generator is not None else features
 
 
@@ -107,7 +108,7 @@ def evaluate(model: AcousticModel, examples: list[Example], device: torch.device
     errors = total = correct = 0
     with torch.no_grad():
         for e in examples:
-            features = features_of(e, model.cmvn, None, [])
+            features = features_of(e, model, None, [])
             batch, lengths = collate([features], model.config)
             units, dialects, frames = model(batch.to(device), lengths.to(device))
             best = units[0, : int(frames[0])].argmax(-1).tolist()
@@ -136,15 +137,20 @@ def train(
     config = ModelConfig(
         model_units(), dialects, d_model=options.d_model, num_layers=options.num_layers,
         ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
+        pitch=options.pitch,
         extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options)),
                "history": training_history(data, out, options)},
     )
-    cmvn = Cmvn.estimate([fbank(e.audio) for e in train_set[:500]])
+    cmvn = Cmvn.estimate([fbank(e.audio, config.features) for e in train_set[:500]])
     model = AcousticModel(config, cmvn)
     if options.init:  # fine-tune: weights and CMVN of an earlier model; the shape must match
         start = load_model(Path(options.init))
         if start.config.units != config.units or start.config.dialects != config.dialects:
             raise ValueError(f"{options.init} has other units or dialects than this data; train from scratch")
+        if start.config.pitch and not config.pitch:
+            raise ValueError(f"{options.init} reads pitch features: fine-tune it with pitch")
+        if config.pitch and not start.config.pitch:
+            start = with_pitch_inputs(start, cmvn)
         model.load_state_dict(start.state_dict())
         model.cmvn = start.cmvn
     model = model.to(device)
@@ -181,7 +187,7 @@ def train(
         losses = []
         order = random.Random(options.seed * 1000 + epoch)
         for batch_examples in batches(train_set, options.batch_seconds, order):
-            features = [features_of(e, model.cmvn, generator, train_set, options.time_mask_frames)
+            features = [features_of(e, model, generator, train_set, options.time_mask_frames)
                         for e in batch_examples]
             batch, lengths = collate(features, config)
             units, dialect_frames, frames = model(batch.to(device), lengths.to(device))
@@ -226,6 +232,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
         + (f" --schedule {options.schedule}" if options.schedule != TrainOptions.schedule else "")
         + (f" --time-mask-frames {options.time_mask_frames}"
            if options.time_mask_frames != TrainOptions.time_mask_frames else "")
+        + (" --pitch" if options.pitch else "")
     )
 
 

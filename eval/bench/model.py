@@ -32,8 +32,9 @@ def run(model_dir: Path, seconds: float = 30.0, seed: int = 0, int8: bool = True
     step = SAMPLE_RATE * model.config.chunk_ms // 1000
     warmup = model.stream()  # TorchScript optimises a function over its first calls: not timed
     block = model.config.feature_block
-    warmup.accept(model.cmvn.apply(StreamingFbank(block=block).accept(audio[: 5 * SAMPLE_RATE])))
-    fbank, stream = StreamingFbank(block=block), model.stream()
+    warmup_fbank = StreamingFbank(model.config.features, block=block)
+    warmup.accept(model.cmvn.apply(warmup_fbank.accept(audio[: 5 * SAMPLE_RATE])))
+    fbank, stream = StreamingFbank(model.config.features, block=block), model.stream()
     feature_time = encoder_time = 0.0
     for start in range(0, len(audio), step):
         t0 = time.perf_counter()
