@@ -1,4 +1,10 @@
-"""Training examples from manifests: 16 kHz audio, unit targets, an utterance dialect."""
+"""Training examples from manifests: 16 kHz audio, unit targets, an utterance dialect.
+
+Audio at other rates is resampled exactly as the service resamples it
+(`asr.audio.StreamingResampler`, soxr): resamplers differ most where telephone audio
+has nothing, above 4 kHz, and the log-mel bins there would otherwise differ by ~11 nats
+between training and serving (the greedy unit error rate of 8 kHz test audio went from
+36 % as trained to 49 % as served)."""
 
 from __future__ import annotations
 
@@ -8,9 +14,8 @@ from pathlib import Path
 
 import soundfile as sf
 import torch
-import torchaudio.functional as AF
 
-from asr.features import SAMPLE_RATE
+from asr.audio import StreamingResampler
 from asr.synth.manifest import ManifestRow, read_manifest
 
 
@@ -41,9 +46,7 @@ def load_examples(
     for directory in directories:
         for row in read_manifest(directory / "manifest.jsonl"):
             audio, rate = sf.read(directory / row.audio, dtype="float32")
-            wave = torch.from_numpy(audio)
-            if rate != SAMPLE_RATE:
-                wave = AF.resample(wave, rate, SAMPLE_RATE)
+            wave = torch.from_numpy(StreamingResampler(rate).accept(audio, last=True))
             targets = torch.tensor([index[u] for w in row.words for u in w.units])
             examples.append(Example(row.id, wave, targets, dialect_index[majority_dialect(row)], row.split))
     return examples
