@@ -29,6 +29,7 @@ LABEL_KINDS = ("human", "pseudo", "synthetic", "synthetic-approx")
 class WordRef:
     text: str
     dialect: str
+    units: tuple[str, ...] = ()  # the model units it was spoken as, where a synthetic corpus knows them
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,10 @@ class EvalRow:
         optional = {"channel": self.channel, "voice": self.voice, "split": self.split}
         data.update({k: v for k, v in optional.items() if v})
         if self.words:
-            data["words"] = [{"text": w.text, "dialect": w.dialect} for w in self.words]
+            data["words"] = [
+                {"text": w.text, "dialect": w.dialect, **({"units": list(w.units)} if w.units else {})}
+                for w in self.words
+            ]
         return data
 
 
@@ -81,7 +85,8 @@ def dominant_dialect(words: Sequence[WordRef], sizes: Sequence[int]) -> str:
 
 def from_json(data: dict[str, Any], base: Path | None = None) -> EvalRow:
     """A row of an eval manifest or of a `xiangyin synth` manifest."""
-    words = tuple(WordRef(w["text"], w.get("dialect", "")) for w in data.get("words") or ())
+    words = tuple(WordRef(w["text"], w.get("dialect", ""), tuple(w.get("units") or ()))
+                  for w in data.get("words") or ())
     sizes = [len(w.get("units") or ()) or len(w["text"]) for w in data.get("words") or ()]
     dialect = data.get("dialect") or dominant_dialect(words, sizes)
     label_kind = data.get("label_kind", "human")

@@ -6,7 +6,9 @@ Tokens come from `eval.normalize.tokens`: each Chinese character, each English w
   non-Latin symbol left), divided by the reference's characters;
 - WER: the same over English words alone;
 - MER (mixed error rate): the same over both, in spoken order — the figure for
-  code-switched speech, where a Chinese character and an English word weigh one each.
+  code-switched speech, where a Chinese character and an English word weigh one each;
+- UER (unit error rate): the acoustic model's greedy units against the units a
+  synthetic corpus says were spoken, where both exist.
 
 Edit distances and alignments come from jiwer. A group's rate is its total edits over
 its total reference tokens (utterances weigh by length), with an interval from 1,000
@@ -69,6 +71,7 @@ class UtteranceScore:
     dialect_correct: bool | None  # None where the reference dialect is unknown
     word_dialect_matches: int
     word_dialect_compared: int
+    units: EditCounts | None = None  # UER; None without reference or greedy units
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def dialect_matches(reference: str, hypothesis: str) -> bool:
 
 
 def score_utterance(
-    reference: Sequence[Token], hypothesis: Sequence[Token], ref_dialect: str, hyp_dialect: str
+    reference: Sequence[Token], hypothesis: Sequence[Token], ref_dialect: str, hyp_dialect: str,
+    ref_units: Sequence[str] = (), hyp_units: Sequence[str] | None = None,
 ) -> UtteranceScore:
     ref = [t.text for t in reference]
     hyp = [t.text for t in hypothesis]
@@ -125,6 +129,7 @@ def score_utterance(
         chars, words, mixed,
         dialect_matches(ref_dialect, hyp_dialect) if ref_dialect else None,
         sum(1 for r, h in tagged if r == h), len(tagged),
+        _align(ref_units, hyp_units)[0] if ref_units and hyp_units is not None else None,
     )
 
 
@@ -162,6 +167,9 @@ def summarize(items: Sequence[tuple[UtteranceScore, Timing]]) -> dict[str, objec
         counts = [getattr(s, pick) for s in scores]
         rates[name] = ratio_interval([c.errors for c in counts], [c.reference for c in counts])
         summary[name] = _rounded(rates[name].value)
+    unit_counts = [s.units for s in scores if s.units is not None]
+    rates["uer"] = ratio_interval([c.errors for c in unit_counts], [c.reference for c in unit_counts])
+    summary["uer"] = _rounded(rates["uer"].value)
     known = [s.dialect_correct for s in scores if s.dialect_correct is not None]
     rates["dialect_id"] = ratio_interval([float(k) for k in known], [1.0] * len(known))
     summary["dialect_id_acc"] = _rounded(rates["dialect_id"].value)
@@ -183,4 +191,6 @@ def summarize(items: Sequence[tuple[UtteranceScore, Timing]]) -> dict[str, objec
         counts = [getattr(s, pick) for s in scores]
         summary[name] = sum(c.reference for c in counts)
         summary[f"{name[:-1]}_errors"] = sum(c.errors for c in counts)
+    summary["units"] = sum(c.reference for c in unit_counts)
+    summary["unit_errors"] = sum(c.errors for c in unit_counts)
     return summary

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from eval.metrics import Timing
 
 COLUMNS = ("group", "n", "audio s", "CER [95 % CI]", "WER [95 % CI]", "MER [95 % CI]",
+           "greedy UER [95 % CI]",
            "dialect ID utt.", "dialect ID word", "RTF", "first partial p50 ms", "final p95 ms")
 GROUPS = (("per_dialect", "Per dialect"), ("per_variety", "Per variety"),
           ("per_channel", "Per channel"), ("per_mix", "Code-switched utterances, by dialect mix"))
@@ -39,7 +40,7 @@ def _number(value: Any, fmt: str) -> str:
 def _row(name: str, s: Mapping[str, Any]) -> list[str]:
     return [
         name, str(s["n"]), _number(s.get("audio_s"), ".0f"), _rate(s, "cer"), _rate(s, "wer"),
-        _rate(s, "mer"), _pct(s["dialect_id_acc"]), _pct(s.get("word_dialect_acc")),
+        _rate(s, "mer"), _rate(s, "uer"), _pct(s["dialect_id_acc"]), _pct(s.get("word_dialect_acc")),
         _number(s["rtf"], ".4f"), _number(s["first_partial_ms_p50"], ".0f"),
         _number(s["final_ms_p95"], ".0f"),
     ]
@@ -66,7 +67,8 @@ def _header(report: Mapping[str, Any]) -> list[str]:
         f"normalisation "
         f"{'on' if run.get('normalize') else 'off'}, "
         f"dialect hints {'on' if run.get('dialect_hints') else 'off'}",
-        "CER: Chinese characters; WER: English words; MER: both as tokens (code-switching). "
+        "CER: Chinese characters; WER: English words; MER: both as tokens (code-switching); "
+        "greedy UER: the acoustic model's best units against the units a synthetic corpus records. "
         "Intervals: 95 % bootstrap over utterances.",
     ]
 

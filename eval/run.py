@@ -92,7 +92,9 @@ def evaluate(
         tx = transcriber.transcribe(audio, rate, hints(row) if options.dialect_hints else ())
         ref, hyp = reference_tokens(row, options), hypothesis_tokens(tx, options)
         timing = Timing(len(audio) / rate, tx.processing_s, tx.first_partial_ms, tx.final_ms)
-        return Scored(row, rate, tx, ref, hyp, score_utterance(ref, hyp, row.dialect, tx.dialect), timing)
+        ref_units = [u for w in row.words for u in w.units]
+        score = score_utterance(ref, hyp, row.dialect, tx.dialect, ref_units, tx.units)
+        return Scored(row, rate, tx, ref, hyp, score, timing)
 
     bar = tqdm(total=len(rows), desc="eval", unit="utt", file=sys.stderr, disable=not progress)
     with ThreadPoolExecutor(options.concurrency) as pool:
@@ -150,7 +152,9 @@ def utterance_json(s: Scored) -> dict[str, object]:
         ],
         "reference_words": [{"text": w.text, "dialect": w.dialect} for w in s.row.words],
         "errors": {"chars": s.score.chars.as_json(), "words": s.score.words.as_json(),
-                   "mixed": s.score.mixed.as_json()},
+                   "mixed": s.score.mixed.as_json(),
+                   **({"units": s.score.units.as_json()} if s.score.units is not None else {})},
+        **({"greedy_units": " ".join(s.transcription.units)} if s.transcription.units is not None else {}),
         "audio_s": round(s.timing.audio_s, 3),
         "rtf": (round(s.timing.processing_s / s.timing.audio_s, 4)
                 if s.timing.audio_s and s.timing.processing_s is not None else None),

@@ -3,7 +3,10 @@ seam for online mode — a running server reached by its client, paced at real t
 
 Either way eval sees only a Transcription: the final words with their dialect tags and
 the timings it needs. Offline mode measures the real-time factor; latencies (first
-partial after audio began, final after audio ended) exist only in online mode.
+partial after audio began, final after audio ended) exist only in online mode. Offline
+mode also gives the acoustic model's greedy unit sequence (best token per frame, repeats
+and blanks removed), scored against the units a synthetic corpus records: the acoustic
+model's own error rate, before lexicon and language model.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import torch
 
-from asr.audio import Samples
+from asr.audio import Samples, StreamingResampler
 from asr.decode_result import DecoderOptions, Word, join_words, utterance_dialect
 from asr.recognizer import Recognizer
 from server.client import Connection, StreamOptions, audio_from_samples, stream
@@ -31,6 +35,7 @@ class Transcription:
     processing_s: float | None  # None online: the server's compute time is not visible
     first_partial_ms: float | None
     final_ms: float | None
+    units: tuple[str, ...] | None = None  # greedy unit sequence; None where the model's tokens are not units
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,19 @@ class OfflineTranscriber:
         result = stream.finish()
         elapsed = time.perf_counter() - started
         words = result.alternatives[0].words if result.alternatives else ()
-        return Transcription(result.transcript, words, result.dialect, elapsed, None, None)
+        return Transcription(result.transcript, words, result.dialect, elapsed, None, None,
+                             self.greedy_units(audio, sample_rate))
+
+    def greedy_units(self, audio: Samples, sample_rate: int) -> tuple[str, ...] | None:
+        """A second, untimed pass through the acoustic front alone."""
+        front = self.recognizer.front
+        if front.info.vocabulary != "units":
+            return None
+        resampler, stream = StreamingResampler(sample_rate), front.stream()
+        frames = [stream.accept(resampler.accept(audio)),
+                  stream.accept(resampler.accept(audio[:0], last=True)), stream.finish()]
+        best = np.concatenate([f.units.argmax(-1) for f in frames]).tolist()
+        return tuple(front.tokens[u] for i, u in enumerate(best) if u and (i == 0 or best[i - 1] != u))
 
     def describe(self) -> dict[str, object]:
         return {"mode": "offline", "model": str(self.model_dir), "load_s": round(self.load_s, 1),

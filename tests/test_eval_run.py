@@ -101,6 +101,38 @@ def test_the_default_model_end_to_end(built: list[str], tmp_path: Path) -> None:
     assert "data:image/png;base64," in (out / "report.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(not (DEFAULT / "config.json").exists(), reason="no default model shipped")
+def test_greedy_units_are_the_model_s_offline_best_path(built: list[str], tmp_path: Path) -> None:
+    """eval's greedy units come through the streaming front; the training recipe's come from
+    one offline pass: in fp32 they are the same units, and UER counts their edits."""
+    import torch
+    import torchaudio.functional as AF
+
+    from asr.model import load_model
+    from asr.train.data import load_examples
+    from asr.train.loop import collate, features_of
+
+    out = tmp_path / "eval"
+    assert main(["eval", str(FIXTURES), "--model", str(DEFAULT), "--out", str(out), "--split", "test",
+                 "--fp32", "--json"]) == 0
+    utterances = {u["id"]: u for u in map(json.loads, (out / "utterances.jsonl").read_text().splitlines())}
+    model = load_model(DEFAULT)
+    errors = total = 0
+    for example in load_examples([FIXTURES], model.config.units, model.config.dialects):
+        if example.split != "test":
+            continue
+        batch, lengths = collate([features_of(example, model, None, [])], model.config)
+        with torch.no_grad():
+            units, _, frames = model(batch, lengths)
+        best = units[0, : int(frames[0])].argmax(-1).tolist()
+        greedy = [model.config.units[u] for i, u in enumerate(best) if u and (i == 0 or best[i - 1] != u)]
+        assert utterances[example.id]["greedy_units"].split() == greedy
+        errors += AF.edit_distance([model.config.units[u] for u in example.targets.tolist()], greedy)
+        total += len(example.targets)
+    overall = json.loads((out / "results.json").read_text())["overall"]
+    assert (overall["units"], overall["unit_errors"]) == (total, errors)
+
+
 def test_latency_cdf_only_when_latencies_exist() -> None:
     offline = [Timing(2.0, 0.1, None, None)] * 3
     online = [Timing(2.0, 0.1, 150.0 + i, 60.0 + 2 * i) for i in range(20)]

@@ -150,9 +150,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_json(overall)
         return 0
     print(f"{overall['n']} utterances → {args.out}/results.json, report.md, report.html")
-    print(f"{'dialect':18} {'n':>5} {'CER':>7} {'WER':>7} {'MER':>7} {'dial.ID':>7} {'RTF':>7}")
-    for name, s in [*report["per_dialect"].items(), ("overall", overall)]:
-        cells = [s[k] for k in ("cer", "wer", "mer", "dialect_id_acc")]
+    columns = ("CER", "WER", "MER", "UER", "dial.ID", "RTF")
+    print(f"{'dialect (mix)':18} {'n':>5} " + " ".join(f"{c:>7}" for c in columns))
+    mixes = [(f"({name})", s) for name, s in report["per_mix"].items()]
+    for name, s in [*report["per_dialect"].items(), *mixes, ("overall", overall)]:
+        cells = [s[k] for k in ("cer", "wer", "mer", "uer", "dialect_id_acc")]
         rates = " ".join("      —" if c is None else f"{c:7.1%}" for c in cells)
         print(f"{name:18} {s['n']:5d} {rates} {s['rtf'] if s['rtf'] is not None else '—':>7}")
     return 0
