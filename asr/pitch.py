@@ -13,6 +13,8 @@ one, which avoids picking twice the period (an octave too low).
 from __future__ import annotations
 
 import functools
+import warnings
+from typing import Any
 
 import torch
 
@@ -31,22 +33,36 @@ def _lags(window: int, sample_rate: int) -> tuple[int, int, int]:
     return shortest, longest, 1 << (2 * window - 1).bit_length()
 
 
-def pitch(frames: torch.Tensor, sample_rate: int) -> torch.Tensor:
-    """(frames, window) samples → (frames, 2): NCCF at the chosen period and log F0."""
+def _nccf_pitch(frames: torch.Tensor, shortest: int, longest: int, size: int, sample_rate: int,
+                peak_fraction: float) -> torch.Tensor:
     window = frames.shape[1]
-    shortest, longest, size = _lags(window, sample_rate)
     x = frames - frames.mean(dim=1, keepdim=True)
     spectrum = torch.fft.rfft(x, n=size)
     correlation = torch.fft.irfft(spectrum.real.pow(2) + spectrum.imag.pow(2), n=size)[:, : longest + 2]
-    energy = torch.nn.functional.pad(x.pow(2).cumsum(dim=1), (1, 0))  # energy[:, k]: samples before k
+    energy = torch.nn.functional.pad(x.pow(2).cumsum(dim=1), [1, 0])  # energy[:, k]: samples before k
     lags = torch.arange(shortest - 1, longest + 2)
     head = energy[:, window - lags]  # energy of x[0 : window - lag]
     tail = energy[:, window : window + 1] - energy[:, lags]  # energy of x[lag : window]
     nccf = correlation[:, lags] / torch.sqrt(head * tail + 1e-6)
     inner = nccf[:, 1:-1]
     best = inner.max(dim=1, keepdim=True).values
-    peaks = (inner >= nccf[:, :-2]) & (inner >= nccf[:, 2:]) & (inner >= PEAK_FRACTION * best)
-    first = peaks.int().argmax(dim=1)
+    peaks = (inner >= nccf[:, :-2]) & (inner >= nccf[:, 2:]) & (inner >= peak_fraction * best)
+    first = peaks.int().argmax(dim=1)  # the first (shortest-lag) qualifying peak
     period = (shortest + first).float()
     voicing = inner.gather(1, first.unsqueeze(1)).squeeze(1)
     return torch.stack([voicing, torch.log(sample_rate / period)], dim=1)
+
+
+@functools.cache
+def _compiled() -> Any:
+    """In TorchScript, as `asr.features` compiles fbank: one call that runs without the GIL."""
+    with warnings.catch_warnings():  # deprecated in favour of torch.compile (a compiler, minutes)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.jit.script(_nccf_pitch)
+
+
+def pitch(frames: torch.Tensor, sample_rate: int) -> torch.Tensor:
+    """(frames, window) samples → (frames, 2): NCCF at the chosen period and log F0."""
+    shortest, longest, size = _lags(frames.shape[1], sample_rate)
+    features: torch.Tensor = _compiled()(frames, shortest, longest, size, sample_rate, PEAK_FRACTION)
+    return features
