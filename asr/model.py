@@ -3,8 +3,12 @@ CTC over the shared units, plus a dialect head; and its model directory.
 
 Subsampling uses non-overlapping kernels (stride = kernel), so a 40 ms output frame
 depends only on its own four feature frames and chunks never need each other's
-features. The Emformer attends within a chunk (`chunk_ms`), to cached left context and
-to `lookahead_ms` of right context (at most one chunk). `forward` is the training path
+features. torchaudio's Emformer has no positional encoding: its attention sees the frames
+of its context as a set, so a rising tone and a falling one differ only within one 40 ms
+frame. A causal depthwise convolution over the last `local_frames` frames (added to them)
+gives each frame its recent trajectory; streaming carries those frames over. The
+Emformer attends within a chunk (`chunk_ms`), to cached left context and to
+`lookahead_ms` of right context (at most one chunk). `forward` is the training path
 over whole padded utterances; `stream()` is the serving path, chunk by chunk, and gives
 the same log-probabilities.
 """
@@ -39,6 +43,7 @@ class ModelConfig:
     dialects: tuple[str, ...]  # dialect-head classes
     num_mel_bins: int = 80
     pitch: bool = False  # features end with voicing and log F0 (asr.pitch)
+    local_frames: int = 0  # causal depthwise convolution over this many 40 ms frames (0: none)
     d_model: int = 256
     num_heads: int = 4
     ffn_dim: int = 1024
@@ -97,13 +102,18 @@ class AcousticModel(nn.Module):
             dropout=config.dropout,
             max_memory_size=0,
         )
+        self.local = LocalContext(d, config.local_frames) if config.local_frames else None
         self.ctc = nn.Linear(d, len(config.units))
         self.dialect = nn.Linear(d, len(config.dialects))
 
     def embed(self, features: torch.Tensor) -> torch.Tensor:
         """(batch, feature frames, mels) normalised → (batch, frames / 4, d)."""
         out: torch.Tensor = self.subsample(features.transpose(1, 2)).transpose(1, 2)
-        return out
+        if self.local is None:
+            return out
+        history = out.new_zeros(out.shape[0], self.config.local_frames - 1, out.shape[2])
+        local: tuple[torch.Tensor, torch.Tensor] = self.local(out, history)
+        return local[0]
 
     def forward(
         self, features: torch.Tensor, lengths: torch.Tensor
@@ -144,6 +154,21 @@ class AcousticModel(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
+class LocalContext(nn.Module):
+    """Frames plus a causal depthwise convolution over them and the frames before them."""
+
+    def __init__(self, d_model: int, frames: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv1d(d_model, d_model, frames, groups=d_model)
+
+    def forward(self, frames: torch.Tensor, history: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """frames (batch, n, d) and the `frames - 1` before them → the new frames and the
+        history for the frames that follow."""
+        context = torch.cat([history, frames], dim=1)
+        out = frames + self.conv(context.transpose(1, 2)).transpose(1, 2)
+        return out, context[:, context.shape[1] - history.shape[1] :]
+
+
 def pad_to_segments(features: torch.Tensor, config: ModelConfig) -> torch.Tensor:
     """Pad (frames, mels) with zeros to whole segments: the final chunk is always complete,
     in training and in streaming alike."""
@@ -159,16 +184,21 @@ class StreamingSteps(nn.Module):
     def __init__(self, model: AcousticModel) -> None:
         super().__init__()
         self.subsample = model.subsample
+        self.local = model.local
         self.encoder = model.encoder
         self.ctc = model.ctc
         self.dialect = model.dialect
 
     @torch.jit.export
-    def embed(self, features: torch.Tensor) -> torch.Tensor:
-        """(frames, mels) normalised, frames a multiple of 4 → (1, frames / 4, d)."""
+    def embed(self, features: torch.Tensor, history: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(frames, mels) normalised, frames a multiple of 4, and the local-context history
+        → (1, frames / 4, d) and the next history."""
         with torch.no_grad():
             out: torch.Tensor = self.subsample(features.unsqueeze(0).transpose(1, 2)).transpose(1, 2)
-            return out
+            if self.local is None:
+                return out, history
+            local: tuple[torch.Tensor, torch.Tensor] = self.local(out, history)
+            return local
 
     @torch.jit.export
     def step(
@@ -192,6 +222,7 @@ class ModelStream:
         self.length = torch.tensor([self.window])
         self.pending = torch.zeros(0, self.config.features.dims)  # features not yet embedded
         self.embedded = torch.zeros(1, 0, self.config.d_model)  # frames not yet encoded
+        self.history = torch.zeros(1, max(0, self.config.local_frames - 1), self.config.d_model)
         self.features_seen = 0
         self.state: list[list[torch.Tensor]] | None = None
         self.none = (torch.zeros(0, len(self.config.units)), torch.zeros(0, len(self.config.dialects)))
@@ -203,7 +234,8 @@ class ModelStream:
         self.pending = torch.cat([self.pending, features]) if len(self.pending) else features
         block = self.config.feature_block
         while len(self.pending) >= block:  # in blocks of one size: the same bits however chunked
-            self.embedded = torch.cat([self.embedded, self.steps.embed(self.pending[:block])], dim=1)
+            embedded, self.history = self.steps.embed(self.pending[:block], self.history)
+            self.embedded = torch.cat([self.embedded, embedded], dim=1)
             self.pending = self.pending[block:]
         return self._drain()
 
@@ -258,19 +290,31 @@ def with_int8_linears(model: AcousticModel) -> AcousticModel:
     return cast(AcousticModel, quantized)
 
 
-def with_pitch_inputs(model: AcousticModel, estimated: Cmvn) -> AcousticModel:
-    """A copy of a model without pitch that also reads the pitch columns (their CMVN from
-    `estimated`, features with pitch), through input weights that start at zero: it
-    computes exactly what `model` did until fine-tuning teaches it to use pitch."""
-    mels = model.config.num_mel_bins
-    cmvn = Cmvn(model.cmvn.mean + estimated.mean[mels:], model.cmvn.std + estimated.std[mels:])
-    widened = AcousticModel(replace(model.config, pitch=True), cmvn)
+def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> AcousticModel:
+    """`model` grown to `config`: pitch columns (their CMVN from `estimated`, made on
+    features with pitch) and a local-context convolution it lacked, through weights that
+    start at zero, so it computes exactly what `model` did until fine-tuning teaches it to
+    use them."""
+    start = model.config
+    if replace(config, pitch=start.pitch, local_frames=start.local_frames, dropout=start.dropout,
+               extra=start.extra) != start:
+        raise ValueError("only pitch and local context can be added to a model")
+    if (start.pitch and not config.pitch) or start.local_frames not in (0, config.local_frames):
+        raise ValueError("a model keeps its pitch inputs and its local context")
+    mels = start.num_mel_bins
+    cmvn = model.cmvn
+    if config.pitch and not start.pitch:
+        cmvn = Cmvn(cmvn.mean + estimated.mean[mels:], cmvn.std + estimated.std[mels:])
+    grown = AcousticModel(config, cmvn)
     state = model.state_dict()
-    first = state["subsample.0.weight"]  # (d, mels, kernel)
-    added = first.new_zeros(first.shape[0], len(estimated.mean) - mels, first.shape[2])
+    first = state["subsample.0.weight"]  # (d, feature dims, kernel)
+    added = first.new_zeros(first.shape[0], config.features.dims - first.shape[1], first.shape[2])
     state["subsample.0.weight"] = torch.cat([first, added], dim=1)
-    widened.load_state_dict(state)
-    return widened
+    if grown.local is not None and "local.conv.weight" not in state:
+        state["local.conv.weight"] = torch.zeros(grown.local.conv.weight.shape)
+        state["local.conv.bias"] = torch.zeros(config.d_model)
+    grown.load_state_dict(state)
+    return grown
 
 
 def load_model(directory: Path) -> AcousticModel:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,18 +16,20 @@ from asr.model import (
     load_model,
     pad_to_segments,
     save_model,
+    widened,
     with_int8_linears,
-    with_pitch_inputs,
 )
 
 UNITS = ("<blk>", *(f"u{i}" for i in range(150)))
 CMVN = Cmvn(tuple([10.0] * 80), tuple([3.0] * 80))
 
 
-def model(chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10) -> AcousticModel:
+def model(
+    chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10, local_frames: int = 0
+) -> AcousticModel:
     torch.manual_seed(0)
     config = ModelConfig(UNITS, ("cmn", "yue", "en"), chunk_ms=chunk_ms, lookahead_ms=lookahead_ms,
-                         num_layers=layers)
+                         num_layers=layers, local_frames=local_frames)
     return AcousticModel(config, CMVN).eval()
 
 
@@ -55,9 +58,10 @@ def test_model_is_small() -> None:
     assert model().parameters_count <= 10_000_000
 
 
-@pytest.mark.parametrize(("chunk_ms", "lookahead_ms"), [(160, 0), (320, 160), (640, 640)])
-def test_streaming_equals_offline(chunk_ms: int, lookahead_ms: int) -> None:
-    m = model(chunk_ms, lookahead_ms, layers=4)
+@pytest.mark.parametrize(("chunk_ms", "lookahead_ms", "local_frames"),
+                         [(160, 0, 0), (320, 160, 0), (640, 640, 0), (320, 160, 6), (160, 0, 9)])
+def test_streaming_equals_offline(chunk_ms: int, lookahead_ms: int, local_frames: int) -> None:
+    m = model(chunk_ms, lookahead_ms, layers=4, local_frames=local_frames)
     torch.manual_seed(1)
     audio = torch.randn(16000 * 3 + 1234) * 0.1
     full, incremental = offline(m, audio), streamed(m, audio, seed=chunk_ms)
@@ -65,19 +69,25 @@ def test_streaming_equals_offline(chunk_ms: int, lookahead_ms: int) -> None:
     assert (full - incremental).abs().max().item() <= 1e-4
 
 
-def test_a_model_widened_for_pitch_starts_where_it_was_and_streams_like_offline() -> None:
+def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
     m = model(layers=2)
     t = torch.arange(16000 * 3 + 777) / 16000
     torch.manual_seed(4)
     audio = 0.1 * torch.sin(2 * torch.pi * (120 + 40 * t) * t) + 0.02 * torch.randn(len(t))
-    wide = with_pitch_inputs(m, Cmvn.estimate([fbank(audio, FbankOptions(pitch=True))])).eval()
-    assert wide.config.pitch and wide.config.features.dims == 82
+    config = replace(m.config, pitch=True, local_frames=5)
+    wide = widened(m, config, Cmvn.estimate([fbank(audio, FbankOptions(pitch=True))])).eval()
+    assert wide.config.features.dims == 82 and wide.local is not None
     assert (offline(m, audio) - offline(wide, audio)).abs().max().item() <= 1e-4
-    with torch.no_grad():  # as after fine-tuning: the pitch columns now count
+    with torch.no_grad():  # as after fine-tuning: the pitch columns and local context now count
         wide.subsample[0].weight[:, 80:] = torch.randn(wide.config.d_model, 2, 2)
+        wide.local.conv.weight.normal_()
     full, incremental = offline(wide, audio), streamed(wide, audio, seed=7)
     assert (full - offline(m, audio)).abs().max().item() > 1e-2
     assert (full - incremental).abs().max().item() <= 1e-4
+    with pytest.raises(ValueError, match="only pitch and local context"):
+        widened(m, replace(config, d_model=128), m.cmvn)
+    with pytest.raises(ValueError, match="keeps its pitch inputs"):
+        widened(wide, m.config, m.cmvn)
 
 
 @pytest.mark.parametrize("int8", [False, True])
@@ -85,7 +95,7 @@ def test_the_same_audio_gives_the_same_bits_however_it_is_chunked(int8: bool) ->
     """Batches of other sizes sum floats in another order; streaming works in blocks of one
     size, so a client's chunking cannot change a transcript (the int8 encoder would turn
     last-bit differences into visible ones)."""
-    m = model(layers=2)
+    m = model(layers=2, local_frames=4)
     m = with_int8_linears(m) if int8 else m
     torch.manual_seed(3)
     audio = torch.randn(16000 * 3 + 555) * 0.1

@@ -77,10 +77,12 @@ def test_an_unknown_schedule_is_refused() -> None:
         TrainOptions(schedule="linear")
 
 
-def test_fine_tuning_with_pitch_widens_a_model_without_it(built: list[str], tmp_path: Path) -> None:
+def test_fine_tuning_with_pitch_and_local_context_widens_a_model_without_them(
+    built: list[str], tmp_path: Path
+) -> None:
     train([FIXTURES], tmp_path / "a", TrainOptions(**{**TINY.__dict__, "epochs": 1}))
     start_options = {**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "a"), "learning_rate": 1e-9}
-    with_pitch = TrainOptions(**{**start_options, "pitch": True})
+    with_pitch = TrainOptions(**{**start_options, "pitch": True, "local_frames": 3})
     train([FIXTURES], tmp_path / "b", with_pitch)
     start, after = load_model(tmp_path / "a"), load_model(tmp_path / "b")
     assert after.config.pitch and len(after.cmvn.mean) == 82
@@ -88,7 +90,8 @@ def test_fine_tuning_with_pitch_widens_a_model_without_it(built: list[str], tmp_
     first = after.state_dict()["subsample.0.weight"]
     assert torch.allclose(first[:, :80], start.state_dict()["subsample.0.weight"], atol=1e-2)
     assert first[:, 80:].abs().max() < 1e-2  # the pitch inputs start at zero
-    assert "--pitch" in (tmp_path / "b" / "README.md").read_text()
+    assert after.state_dict()["local.conv.weight"].abs().max() < 1e-2  # and so does the local context
+    assert "--pitch --local-frames 3" in (tmp_path / "b" / "README.md").read_text()
     without = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "b")})
     with pytest.raises(ValueError, match="reads pitch features"):
         train([FIXTURES], tmp_path / "c", without)

@@ -238,7 +238,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                            seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
                            num_layers=args.layers, ffn_dim=4 * args.d_model,
                            learning_rate=args.learning_rate, init=args.init or "",
-                           schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch)
+                           schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch,
+                           local_frames=args.local_frames)
 
     def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
@@ -378,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SpecAugment's longest time mask in 10 ms frames")
     p.add_argument("--pitch", action="store_true",
                    help="add voicing and log F0 to the features (an --init model without them is widened)")
+    p.add_argument("--local-frames", type=int, default=0,
+                   help="causal convolution over this many 40 ms frames, which gives the Emformer frame "
+                        "order (an --init model without it is widened)")
     p.set_defaults(func=cmd_train)
 
     p = bsub.add_parser("model", help="one-thread streaming RTF of features and encoder")

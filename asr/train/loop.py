@@ -24,7 +24,7 @@ import torchaudio.functional as AF
 from asr.decoder import default_tokens
 from asr.features import Cmvn, fbank
 from asr.lexicon import built_varieties, read_lexicon
-from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model, with_pitch_inputs
+from asr.model import AcousticModel, ModelConfig, load_model, pad_to_segments, save_model, widened
 from asr.train.augment import TIME_MASK_FRAMES, mix_noise, spec_augment, speed_perturb
 from asr.train.data import Example, load_examples, manifest_dialects
 
@@ -50,6 +50,7 @@ class TrainOptions:
     schedule: str = "inverse-sqrt"  # after warm-up: 1/sqrt(step), or "cosine" to 5 % over all epochs
     time_mask_frames: int = TIME_MASK_FRAMES  # SpecAugment's longest time mask (10 ms frames)
     pitch: bool = False  # add voicing and log F0 to the features (asr.pitch); --init may lack them
+    local_frames: int = 0  # causal local-context convolution (asr.model); --init may lack it
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
@@ -137,7 +138,7 @@ def train(
     config = ModelConfig(
         model_units(), dialects, d_model=options.d_model, num_layers=options.num_layers,
         ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
-        pitch=options.pitch,
+        pitch=options.pitch, local_frames=options.local_frames,
         extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options)),
                "history": training_history(data, out, options)},
     )
@@ -149,8 +150,9 @@ def train(
             raise ValueError(f"{options.init} has other units or dialects than this data; train from scratch")
         if start.config.pitch and not config.pitch:
             raise ValueError(f"{options.init} reads pitch features: fine-tune it with pitch")
-        if config.pitch and not start.config.pitch:
-            start = with_pitch_inputs(start, cmvn)
+        if start.config.local_frames not in (0, config.local_frames):
+            raise ValueError(f"{options.init} has local context over {start.config.local_frames} frames")
+        start = widened(start, config, cmvn)
         model.load_state_dict(start.state_dict())
         model.cmvn = start.cmvn
     model = model.to(device)
@@ -233,6 +235,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
         + (f" --time-mask-frames {options.time_mask_frames}"
            if options.time_mask_frames != TrainOptions.time_mask_frames else "")
         + (" --pitch" if options.pitch else "")
+        + (f" --local-frames {options.local_frames}" if options.local_frames else "")
     )
 
 
