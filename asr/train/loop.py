@@ -286,14 +286,21 @@ def write_card(
         for log in logs
     )
     commands = model.config.extra.get("history", "")
+    config = model.config
+    pitch = " + pitch (voicing, log F0)" if config.pitch else ""
+    local = f" → causal local context over {config.local_frames} frames" if config.local_frames else ""
+    architecture = (
+        f"{config.num_mel_bins}-dim fbank{pitch} + CMVN → ×4 conv subsampling{local} → Emformer "
+        f"({config.num_layers} layers, d={config.d_model}), {config.chunk_ms} ms chunks, "
+        f"{config.lookahead_ms} ms look-ahead."
+    )
     card = f"""# Acoustic model card
 
 Streaming Emformer CTC model over xiangyin's shared units ({len(model.config.units)} outputs) with a
 dialect head over {", ".join(model.config.dialects)}.
 
 - Size: {model.parameters_count / 1e6:.2f} M parameters, fp16 weights, {size_mb:.1f} MB.
-- Architecture: 80-dim fbank + CMVN → ×4 conv subsampling → Emformer ({model.config.num_layers} layers,
-  d={model.config.d_model}), {model.config.chunk_ms} ms chunks, {model.config.lookahead_ms} ms look-ahead.
+- Architecture: {architecture}
 - Training data: the manifests in `{", ".join(str(d) for d in data)}` (synthetic speech from
   `xiangyin synth`; see that folder's command in the README).
 - Figures: greedy unit error rate and utterance dialect-ID accuracy on the training data's
