@@ -93,5 +93,5 @@ def test_fine_tuning_with_pitch_and_local_context_widens_a_model_without_them(
     assert after.state_dict()["local.conv.weight"].abs().max() < 1e-2  # and so does the local context
     assert "--pitch --local-frames 3" in (tmp_path / "b" / "README.md").read_text()
     without = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "b")})
-    with pytest.raises(ValueError, match="reads pitch features"):
+    with pytest.raises(ValueError, match="keeps its pitch inputs"):
         train([FIXTURES], tmp_path / "c", without)

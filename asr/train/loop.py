@@ -148,11 +148,10 @@ def train(
         start = load_model(Path(options.init))
         if start.config.units != config.units or start.config.dialects != config.dialects:
             raise ValueError(f"{options.init} has other units or dialects than this data; train from scratch")
-        if start.config.pitch and not config.pitch:
-            raise ValueError(f"{options.init} reads pitch features: fine-tune it with pitch")
-        if start.config.local_frames not in (0, config.local_frames):
-            raise ValueError(f"{options.init} has local context over {start.config.local_frames} frames")
-        start = widened(start, config, cmvn)
+        try:
+            start = widened(start, config, cmvn)
+        except ValueError as err:
+            raise ValueError(f"{options.init}: {err}; train from scratch or keep its settings") from err
         model.load_state_dict(start.state_dict())
         model.cmvn = start.cmvn
     model = model.to(device)
