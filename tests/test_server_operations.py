@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -18,6 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from asr.audio import linear16
+from eval.bench.server_process import free_port
 from server.config import ServerConfig, load_config
 from server.logs import LOGGER, JsonFormatter
 from tests.server_harness import Served, Servers, config, fixture_audio, requests
@@ -127,12 +127,6 @@ def test_recognize_refuses_audio_longer_than_its_limit(servers: Servers) -> None
         served.stub().Recognize(request)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "StreamingRecognize" in caught.value.details()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_metrics_count_audio_streams_and_codes(servers: Servers) -> None:

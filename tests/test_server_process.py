@@ -10,13 +10,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import grpc
 import psutil
 
-from eval.bench.server_process import free_port, listening_pids
+from eval.bench.server_process import free_port, listening_pids, wait_for_listeners
 from server.client import Connection, StreamOptions, load_audio, stream
 from tests.server_harness import FIXTURES
 
@@ -77,12 +76,11 @@ def start_two_servers() -> tuple[subprocess.Popen[bytes], str]:
                "--port", str(port), "--metrics-port", "0", "--dialects", "cmn,yue,en", "--processes", "2"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     target = f"127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while len(listening_pids(target)) < 2:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError("two servers did not start")
-        time.sleep(0.2)
+    try:
+        wait_for_listeners(process, target, 2, timeout_s=120)
+    except RuntimeError:
+        process.kill()
+        raise
     return process, target
 
 

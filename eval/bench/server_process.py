@@ -78,7 +78,8 @@ def running_server(options: ServeOptions, timeout_s: float = 180.0, idle: bool =
                                    stderr=log, text=True)
         try:
             target = _wait_for_port(process, timeout_s, log)
-            pids = _wait_for_listeners(target, processes, timeout_s) if processes > 1 else (process.pid,)
+            pids = (wait_for_listeners(process, target, processes, timeout_s) if processes > 1
+                    else (process.pid,))
             assert process.stdout is not None
             threading.Thread(target=process.stdout.read, daemon=True).start()  # drain the rest
             if idle:
@@ -117,12 +118,16 @@ def _wait_for_port(process: subprocess.Popen[str], timeout_s: float, log: IO[byt
     raise RuntimeError(f"xiangyin serve did not start (exit code {code}):\n{tail}")
 
 
-def _wait_for_listeners(target: str, count: int, timeout_s: float) -> tuple[int, ...]:
-    """The server processes once `count` of them listen on the target's port."""
+def wait_for_listeners(
+    supervisor: subprocess.Popen[Any], target: str, count: int, timeout_s: float
+) -> tuple[int, ...]:
+    """The server processes once `count` of them listen on the target's port; an error as
+    soon as the supervisor (`xiangyin serve --processes`) has exited."""
     deadline = time.monotonic() + timeout_s
     while len(pids := listening_pids(target)) < count:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{len(pids)} of {count} server processes listen at {target}")
+        if supervisor.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{len(pids)} of {count} server processes listen at {target} "
+                               f"(supervisor exit code {supervisor.poll()})")
         time.sleep(0.1)
     return pids
 
