@@ -300,8 +300,8 @@ dialect head over {", ".join(model.config.dialects)}.
 
 - Size: {model.parameters_count / 1e6:.2f} M parameters, fp16 weights, {size_mb:.1f} MB.
 - Architecture: {architecture}
-- Training data: the manifests in `{", ".join(str(d) for d in data)}` (synthetic speech from
-  `xiangyin synth`; see that folder's command in the README).
+- Training data: the manifests in {", ".join(f"`{d}`" for d in data)} (synthetic speech from
+  `xiangyin synth`; see the folders' commands in the README).
 - Figures: greedy unit error rate and utterance dialect-ID accuracy on the training data's
   *test* split (voices and sentences never used in training), measured by the training
   recipe after each epoch; word-level figures come from `xiangyin eval --model` on the same split.
