@@ -292,15 +292,18 @@ def with_int8_linears(model: AcousticModel) -> AcousticModel:
 
 def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> AcousticModel:
     """`model` grown to `config`: pitch columns (their CMVN from `estimated`, made on
-    features with pitch) and a local-context convolution it lacked, through weights that
-    start at zero, so it computes exactly what `model` did until fine-tuning teaches it to
-    use them."""
+    features with pitch), a local-context convolution it lacked and wider feed-forward
+    layers, through weights that start at zero (the new hidden units' outputs), so it
+    computes exactly what `model` did until fine-tuning teaches it to use them. Growing
+    capacity this way keeps what a small model learnt in hours of CPU training."""
     start = model.config
-    if replace(config, pitch=start.pitch, local_frames=start.local_frames, dropout=start.dropout,
-               extra=start.extra) != start:
-        raise ValueError("only pitch and local context can be added to a model")
+    if replace(config, pitch=start.pitch, local_frames=start.local_frames, ffn_dim=start.ffn_dim,
+               dropout=start.dropout, extra=start.extra) != start:
+        raise ValueError("only pitch, local context and feed-forward width can be added to a model")
     if (start.pitch and not config.pitch) or start.local_frames not in (0, config.local_frames):
         raise ValueError("a model keeps its pitch inputs and its local context")
+    if config.ffn_dim < start.ffn_dim:
+        raise ValueError(f"feed-forward layers can grow, not shrink ({start.ffn_dim} → {config.ffn_dim})")
     mels = start.num_mel_bins
     cmvn = model.cmvn
     if config.pitch and not start.pitch:
@@ -313,6 +316,12 @@ def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> Acous
     if grown.local is not None and "local.conv.weight" not in state:
         state["local.conv.weight"] = torch.zeros(grown.local.conv.weight.shape)
         state["local.conv.bias"] = torch.zeros(config.d_model)
+    fresh, added_units = grown.state_dict(), config.ffn_dim - start.ffn_dim
+    for name, weight in list(state.items()):
+        if name.endswith("pos_ff.1.weight") or name.endswith("pos_ff.1.bias"):  # new units: random inputs
+            state[name] = torch.cat([weight, fresh[name][len(weight):]])
+        elif name.endswith("pos_ff.4.weight"):  # … and outputs that start at zero
+            state[name] = torch.cat([weight, weight.new_zeros(len(weight), added_units)], dim=1)
     grown.load_state_dict(state)
     return grown
 

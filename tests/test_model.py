@@ -74,18 +74,23 @@ def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
     t = torch.arange(16000 * 3 + 777) / 16000
     torch.manual_seed(4)
     audio = 0.1 * torch.sin(2 * torch.pi * (120 + 40 * t) * t) + 0.02 * torch.randn(len(t))
-    config = replace(m.config, pitch=True, local_frames=5)
+    config = replace(m.config, pitch=True, local_frames=5, ffn_dim=2 * m.config.ffn_dim)
     wide = widened(m, config, Cmvn.estimate([fbank(audio, FbankOptions(pitch=True))])).eval()
     assert wide.config.features.dims == 82 and wide.local is not None
+    assert wide.parameters_count > m.parameters_count + 2 * 2 * m.config.d_model * m.config.ffn_dim
     assert (offline(m, audio) - offline(wide, audio)).abs().max().item() <= 1e-4
     with torch.no_grad():  # as after fine-tuning: the pitch columns and local context now count
         wide.subsample[0].weight[:, 80:] = torch.randn(wide.config.d_model, 2, 2)
         wide.local.conv.weight.normal_()
+        for layer in wide.encoder.emformer_layers:
+            layer.pos_ff[4].weight[:, m.config.ffn_dim:].normal_(std=0.05)
     full, incremental = offline(wide, audio), streamed(wide, audio, seed=7)
     assert (full - offline(m, audio)).abs().max().item() > 1e-2
     assert (full - incremental).abs().max().item() <= 1e-4
-    with pytest.raises(ValueError, match="only pitch and local context"):
+    with pytest.raises(ValueError, match="only pitch, local context and feed-forward width"):
         widened(m, replace(config, d_model=128), m.cmvn)
+    with pytest.raises(ValueError, match="can grow, not shrink"):
+        widened(wide, replace(config, ffn_dim=m.config.ffn_dim), m.cmvn)
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         widened(wide, m.config, m.cmvn)
 

@@ -236,7 +236,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     options = TrainOptions(epochs=args.epochs, batch_seconds=args.batch_seconds, threads=args.threads,
                            seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
-                           num_layers=args.layers, ffn_dim=4 * args.d_model,
+                           num_layers=args.layers, ffn_dim=args.ffn_dim or 4 * args.d_model,
                            learning_rate=args.learning_rate, init=args.init or "",
                            schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch,
                            local_frames=args.local_frames)
@@ -369,6 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-ms", type=int, default=320)
     p.add_argument("--d-model", type=int, default=256)
     p.add_argument("--layers", type=int, default=10)
+    p.add_argument("--ffn-dim", type=int, help="feed-forward width (default 4 × d-model; an --init model "
+                   "with narrower feed-forward layers is widened)")
     p.add_argument("--learning-rate", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)

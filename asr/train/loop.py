@@ -235,6 +235,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
            if options.time_mask_frames != TrainOptions.time_mask_frames else "")
         + (" --pitch" if options.pitch else "")
         + (f" --local-frames {options.local_frames}" if options.local_frames else "")
+        + (f" --ffn-dim {options.ffn_dim}" if options.ffn_dim != 4 * options.d_model else "")
     )
 
 
