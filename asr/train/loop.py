@@ -291,8 +291,8 @@ def write_card(
     local = f" → causal local context over {config.local_frames} frames" if config.local_frames else ""
     architecture = (
         f"{config.num_mel_bins}-dim fbank{pitch} + CMVN → ×4 conv subsampling{local} → Emformer "
-        f"({config.num_layers} layers, d={config.d_model}), {config.chunk_ms} ms chunks, "
-        f"{config.lookahead_ms} ms look-ahead."
+        f"({config.num_layers} layers, d={config.d_model}, feed-forward {config.ffn_dim}), "
+        f"{config.chunk_ms} ms chunks, {config.lookahead_ms} ms look-ahead."
     )
     card = f"""# Acoustic model card
 
