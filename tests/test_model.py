@@ -79,7 +79,7 @@ def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
     assert wide.config.features.dims == 82 and wide.local is not None
     assert wide.parameters_count > m.parameters_count + 2 * 2 * m.config.d_model * m.config.ffn_dim
     assert (offline(m, audio) - offline(wide, audio)).abs().max().item() <= 1e-4
-    with torch.no_grad():  # as after fine-tuning: the pitch columns and local context now count
+    with torch.no_grad():  # as after fine-tuning: pitch, local context and new units now count
         wide.subsample[0].weight[:, 80:] = torch.randn(wide.config.d_model, 2, 2)
         wide.local.conv.weight.normal_()
         for layer in wide.encoder.emformer_layers:
