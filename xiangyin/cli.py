@@ -232,11 +232,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from asr.train.loop import EpochLog, TrainOptions, train
+    from asr.train.loop import FFN_PER_D_MODEL, EpochLog, TrainOptions, train
 
     options = TrainOptions(epochs=args.epochs, batch_seconds=args.batch_seconds, threads=args.threads,
                            seed=args.seed, chunk_ms=args.chunk_ms, d_model=args.d_model,
-                           num_layers=args.layers, ffn_dim=args.ffn_dim or 4 * args.d_model,
+                           num_layers=args.layers, ffn_dim=args.ffn_dim or FFN_PER_D_MODEL * args.d_model,
                            learning_rate=args.learning_rate, init=args.init or "",
                            schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch,
                            local_frames=args.local_frames)

@@ -31,6 +31,7 @@ from asr.train.data import Example, load_examples, manifest_dialects
 DIALECT_LOSS_WEIGHT = 0.2
 SCHEDULES = ("inverse-sqrt", "cosine")
 COSINE_FLOOR = 0.05  # the cosine schedule's last rate, as a fraction of the peak
+FFN_PER_D_MODEL = 4  # feed-forward width per model dimension unless `train --ffn-dim` says
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
            if options.time_mask_frames != TrainOptions.time_mask_frames else "")
         + (" --pitch" if options.pitch else "")
         + (f" --local-frames {options.local_frames}" if options.local_frames else "")
-        + (f" --ffn-dim {options.ffn_dim}" if options.ffn_dim != 4 * options.d_model else "")
+        + (f" --ffn-dim {options.ffn_dim}" if options.ffn_dim != FFN_PER_D_MODEL * options.d_model else "")
     )
 
 
