@@ -93,12 +93,31 @@ class UnitDecoder:
                 for s, e in zip(spans, entries, strict=True)
             ]
 
-        return SearchStream(search, len(self.tokens), words_on_path, options)
+        def complete(labels: Sequence[int], units: Sequence[int]) -> tuple[int, float] | None:
+            last = lm.best_last(labels, nearest_words(self.trie, units))
+            return None if last is None else (last[0], last[1] + options.word_score)
+
+        return SearchStream(search, len(self.tokens), words_on_path, options, complete=complete)
 
     def decode(self, logprobs: LogProbs, options: DecoderOptions | None = None) -> DecodeResult:
         stream = self.stream(options)
         stream.accept(logprobs)
         return stream.finish()
+
+
+def nearest_words(trie: Trie, units: Sequence[int], most_extra_units: int = 3) -> list[int]:
+    """The words the unit sequence begins that need the fewest more units (none, if it
+    spells words already), at most `most_extra_units` more: how an utterance that ended
+    inside a word (a clipped last syllable, a word the model heard only the start of)
+    is finished instead of being dropped."""
+    node = trie.search(list(units)) if units else None
+    level = [node] if node is not None else []
+    for _ in range(most_extra_units + 1):
+        labels = [label for n in level for label in n.labels]
+        if labels:
+            return labels
+        level = [child for n in level for child in n.children.values()]
+    return []
 
 
 def load_decoder(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import kenlm
@@ -186,16 +186,32 @@ class HomophoneLM(LM):  # type: ignore[misc]
         return child, known[1]
 
     def finish(self, state: LMState) -> tuple[LMState, float]:
-        context = self.contexts[state][0]
+        return state, self._end_score(self.contexts[state][0])
+
+    def _end_score(self, context: _Context) -> float:
         score = 0.0
         if self.model is not None and context.kenlm_state is not None:
             score = self.lm_weight * LN10 * self.model.BaseScore(context.kenlm_state, "</s>", kenlm.State())
         if self.hotwords is not None:  # unfinished phrases give their provisional credit back
             score -= self.hotwords.credit(context.hotwords) - context.hotwords.banked
-        return state, score
+        return score
 
     def replay(self, class_indices: Sequence[int]) -> list[Pronunciation]:
         """The entries the search chose along a class sequence (same scoring, same order)."""
+        return self._replayed(class_indices)[1]
+
+    def best_last(self, class_indices: Sequence[int], candidates: Iterable[int]) -> tuple[int, float] | None:
+        """The candidate class that best ends the class sequence, and its score with the
+        end of the sentence; None when no candidate has an entry in the allowed dialects."""
+        context = self._replayed(class_indices)[0]
+        best = None
+        for index in candidates:
+            after, score = self.best_entry(context, index)
+            if score > IMPOSSIBLE and (best is None or score + self._end_score(after) > best[1]):
+                best = (index, score + self._end_score(after))
+        return best
+
+    def _replayed(self, class_indices: Sequence[int]) -> tuple[_Context, list[Pronunciation]]:
         context = self._initial()
         chosen = []
         for index in class_indices:
@@ -203,4 +219,4 @@ class HomophoneLM(LM):  # type: ignore[misc]
             if score <= IMPOSSIBLE or context.entry is None:
                 raise ValueError(f"class {index} has no allowed entry")
             chosen.append(context.entry)
-        return chosen
+        return context, chosen

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,10 @@ class Span:
 
 # Turns the spans of a path into words (the lexicon decoder looks up the chosen entries).
 WordsOnPath = Callable[[Sequence[Span], float], list[Word]]
+# The word label that best finishes a path ending inside a word, from the labels on the
+# path and the units heard after the last of them, and what it adds to the path's score
+# (language model to the end of the sentence, word score); None when no word fits.
+Completion = Callable[[Sequence[int], Sequence[int]], tuple[int, float] | None]
 
 
 def absorb_repeats(chunk: LogProbs, previous_best: int) -> tuple[LogProbs, int]:
@@ -66,10 +70,12 @@ class SearchStream:
         words_on_path: WordsOnPath,
         options: DecoderOptions,
         token_labels: bool = False,
+        complete: Completion | None = None,
     ) -> None:
         """`token_labels`: the search emits tokens, not words (lexicon-free), so every
-        new non-blank token on the path is a label."""
+        new non-blank token on the path is a label. `complete`: see `finish`."""
         self.search = search
+        self.complete = complete
         self.token_labels = token_labels
         self.tokens = tokens
         self.words_on_path = words_on_path
@@ -106,7 +112,16 @@ class SearchStream:
         return self.last
 
     def finish(self) -> DecodeResult:
+        """The final n-best. flashlight ends on word boundaries, so when every path in
+        the beam is still inside a word (a single short word, or one whose last unit the
+        model missed, lost to prefixes of longer words) the answer would be empty though
+        units were heard. When that path scores better than the empty answer (its word's
+        language-model cost not yet paid: the beam was right that something was said), its
+        unfinished word is finished by `complete`."""
         started = time.perf_counter()
+        unfinished = None  # the best path as it stands (flashlight's "best" stops at its last word)
+        if self.complete is not None:
+            unfinished = max(self.search.get_all_final_hypothesis(), key=lambda h: h.score, default=None)
         self.search.decode_end()
         hypotheses = self.search.get_all_final_hypothesis()
         top = max((h.score for h in hypotheses), default=0.0)
@@ -120,6 +135,13 @@ class SearchStream:
                 alternatives.append(alt)
             if len(alternatives) == self.options.max_alternatives:
                 break
+        empty = not alternatives or not alternatives[0].words
+        ended = top if hypotheses else -math.inf
+        if unfinished is not None and empty and unfinished.score > ended:
+            finished = self._finished(unfinished.tokens, unfinished.words, unfinished.score)
+            if finished is not None:
+                confidence = alternatives[0].confidence if alternatives else 1.0
+                alternatives = [replace(finished, confidence=confidence), *alternatives[1:]]
         self.decode_seconds += time.perf_counter() - started
         return self._result(tuple(alternatives), is_final=True)
 
@@ -138,6 +160,32 @@ class SearchStream:
             stability = 0.0
         dialect = utterance_dialect(alternatives[0].words) if alternatives else ""
         return DecodeResult(alternatives, is_final, stability, dialect, self.frames)
+
+    def _finished(self, tokens: Sequence[int], labels: Sequence[int], score: float) -> Alternative | None:
+        """The path with its trailing units (those after its last label, as the search
+        counts new tokens) made into the word `complete` picks, labelled where the
+        last of those units begins."""
+        assert self.complete is not None
+        frames = min(self.frames, len(tokens) - 1)
+        path, marks = list(tokens[1 : 1 + frames]), list(labels[1 : 1 + frames])
+        done = [f for f, label in enumerate(marks) if label >= 0]
+        units: list[int] = []
+        last_begins = -1
+        previous = path[done[-1]] if done else 0
+        for frame in range(done[-1] + 1 if done else 0, frames):
+            token = path[frame]
+            if token > 0 and token != previous:
+                units.append(token)
+                last_begins = frame
+            previous = token
+        if not units:
+            return None
+        last = self.complete([marks[f] for f in done], units)
+        if last is None:
+            return None
+        marks[last_begins] = last[0]
+        labelled = [labels[0], *marks, *labels[1 + frames :]]
+        return self._alternative(tokens, labelled, score + last[1], 1.0)
 
     def _alternative(
         self, tokens: Sequence[int], labels: Sequence[int], score: float, confidence: float

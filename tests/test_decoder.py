@@ -104,6 +104,17 @@ def test_code_switch_tags_each_word_with_its_dialect(decoder: UnitDecoder) -> No
     assert best.transcript == "我去开 meeting"
 
 
+def test_an_utterance_that_ends_inside_its_only_word_is_finished(decoder: UnitDecoder) -> None:
+    """The model heard "meeting" without its last unit, and the beam kept only the path
+    that waits inside the word: the answer is the word it begins, not nothing."""
+    clipped = units(("meeting", "en"))[:-1]
+    result = decoder.decode(posteriors(TOKENS, say(clipped), floor=1e-9), DecoderOptions(beam_size=1))
+    assert [(w.text, w.dialect) for w in result.alternatives[0].words] == [("meeting", "en")]
+    assert result.dialect == "en"
+    word = result.alternatives[0].words[0]
+    assert 0 < word.start_s < word.end_s <= len(say(clipped)) * 0.04
+
+
 def test_dialect_hints_restrict_the_lexicon(decoder: UnitDecoder) -> None:
     logp = posteriors(TOKENS, say(units(("我", "yue"), ("去", "cmn"))))
     result = decoder.decode(logp, DecoderOptions(dialects=("cmn",)))
