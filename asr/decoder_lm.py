@@ -207,8 +207,11 @@ class HomophoneLM(LM):  # type: ignore[misc]
         best = None
         for index in candidates:
             after, score = self.best_entry(context, index)
-            if score > IMPOSSIBLE and (best is None or score + self._end_score(after) > best[1]):
-                best = (index, score + self._end_score(after))
+            if score <= IMPOSSIBLE:
+                continue
+            score += self._end_score(after)
+            if best is None or score > best[1]:
+                best = (index, score)
         return best
 
     def _replayed(self, class_indices: Sequence[int]) -> tuple[_Context, list[Pronunciation]]:
