@@ -50,6 +50,12 @@ WordsOnPath = Callable[[Sequence[Span], float], list[Word]]
 Completion = Callable[[Sequence[int], Sequence[int]], tuple[int, float] | None]
 
 
+def new_token_frames(path: Sequence[int]) -> list[int]:
+    """The frames where a path takes a new token, as the search counts them: a non-blank
+    token that is not the previous frame's (held without a blank between, it is the same)."""
+    return [f for f, t in enumerate(path) if t > 0 and (f == 0 or path[f - 1] != t)]
+
+
 def absorb_repeats(chunk: LogProbs, previous_best: int) -> tuple[LogProbs, int]:
     best = chunk.argmax(axis=1)
     before = np.concatenate(([previous_best], best[:-1]))
@@ -169,21 +175,13 @@ class SearchStream:
         frames = min(self.frames, len(tokens) - 1)
         path, marks = list(tokens[1 : 1 + frames]), list(labels[1 : 1 + frames])
         done = [f for f, label in enumerate(marks) if label >= 0]
-        units: list[int] = []
-        last_begins = -1
-        previous = path[done[-1]] if done else 0
-        for frame in range(done[-1] + 1 if done else 0, frames):
-            token = path[frame]
-            if token > 0 and token != previous:
-                units.append(token)
-                last_begins = frame
-            previous = token
-        if not units:
+        after = [f for f in new_token_frames(path) if not done or f > done[-1]]
+        if not after:
             return None
-        last = self.complete([marks[f] for f in done], units)
+        last = self.complete([marks[f] for f in done], [path[f] for f in after])
         if last is None:
             return None
-        marks[last_begins] = last[0]
+        marks[after[-1]] = last[0]
         labelled = [labels[0], *marks, *labels[1 + frames :]]
         return self._alternative(tokens, labelled, score + last[1], 1.0)
 
@@ -196,7 +194,9 @@ class SearchStream:
         path = list(tokens[1 : 1 + len(posteriors)])
         marks = list(labels[1 : 1 + len(posteriors)])
         if self.token_labels:
-            marks = [t if t > 0 and (f == 0 or path[f - 1] != t) else -1 for f, t in enumerate(path)]
+            marks = [-1] * len(path)
+            for f in new_token_frames(path):
+                marks[f] = path[f]
         spans: list[Span] = []
         previous_end = -1
         start: int | None = None
