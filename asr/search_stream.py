@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from asr.ctc_path import new_token_frames
 from asr.decode_result import (
     Alternative,
     DecodeResult,
@@ -48,12 +49,6 @@ WordsOnPath = Callable[[Sequence[Span], float], list[Word]]
 # path and the units heard after the last of them, and what it adds to the path's score
 # (language model to the end of the sentence, word score); None when no word fits.
 Completion = Callable[[Sequence[int], Sequence[int]], tuple[int, float] | None]
-
-
-def new_token_frames(path: Sequence[int]) -> list[int]:
-    """The frames where a path takes a new token, as the search counts them: a non-blank
-    token that is not the previous frame's (held without a blank between, it is the same)."""
-    return [f for f, t in enumerate(path) if t > 0 and (f == 0 or path[f - 1] != t)]
 
 
 def absorb_repeats(chunk: LogProbs, previous_best: int) -> tuple[LogProbs, int]:

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from asr.audio import Samples, StreamingResampler
+from asr.ctc_path import collapsed
 from asr.decode_result import DecoderOptions, Word, join_words, utterance_dialect
 from asr.recognizer import Recognizer
 from server.client import Connection, StreamOptions, audio_from_samples, stream
@@ -92,7 +93,7 @@ class OfflineTranscriber:
         frames = [stream.accept(resampler.accept(audio)),
                   stream.accept(resampler.accept(audio[:0], last=True)), stream.finish()]
         best = np.concatenate([f.units.argmax(-1) for f in frames]).tolist()
-        return tuple(front.tokens[u] for i, u in enumerate(best) if u and (i == 0 or best[i - 1] != u))
+        return tuple(front.tokens[u] for u in collapsed(best))
 
     def describe(self) -> dict[str, object]:
         return {"mode": "offline", "model": str(self.model_dir), "load_s": round(self.load_s, 1),

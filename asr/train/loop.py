@@ -21,6 +21,7 @@ from pathlib import Path
 import torch
 import torchaudio.functional as AF
 
+from asr.ctc_path import collapsed
 from asr.decoder import default_tokens
 from asr.features import Cmvn, fbank
 from asr.lexicon import built_varieties, read_lexicon
@@ -114,8 +115,7 @@ def evaluate(model: AcousticModel, examples: list[Example], device: torch.device
             batch, lengths = collate([features], model.config)
             units, dialects, frames = model(batch.to(device), lengths.to(device))
             best = units[0, : int(frames[0])].argmax(-1).tolist()
-            hyp = [u for i, u in enumerate(best) if u != 0 and (i == 0 or best[i - 1] != u)]
-            errors += AF.edit_distance(e.targets.tolist(), hyp)
+            errors += AF.edit_distance(e.targets.tolist(), collapsed(best))
             total += len(e.targets)
             correct += int(dialects[0, : int(frames[0])].mean(0).argmax()) == e.dialect
     model.train()
