@@ -30,6 +30,7 @@ from torch import nn
 from torchaudio.models import Emformer
 
 from asr.features import Cmvn, FbankOptions
+from asr.relative_pitch import RelativePitch
 
 SUBSAMPLING = 4
 FEATURE_SHIFT_MS = 10
@@ -44,6 +45,7 @@ class ModelConfig:
     num_mel_bins: int = 80
     pitch: bool = False  # features end with voicing and log F0 (asr.pitch)
     local_frames: int = 0  # causal depthwise convolution over this many 40 ms frames (0: none)
+    relative_pitch: bool = False  # one more input: log F0 against the voice's mean (asr.relative_pitch)
     d_model: int = 256
     num_heads: int = 4
     ffn_dim: int = 1024
@@ -59,10 +61,17 @@ class ModelConfig:
             raise ValueError(f"chunk_ms must be a multiple of {FRAME_MS} in 160–640, got {self.chunk_ms}")
         if not 0 <= self.lookahead_ms <= self.chunk_ms or self.lookahead_ms % FRAME_MS:
             raise ValueError(f"lookahead_ms must be a multiple of {FRAME_MS} up to one chunk")
+        if self.relative_pitch and not self.pitch:
+            raise ValueError("relative_pitch needs the pitch features")
 
     @property
     def features(self) -> FbankOptions:
         return FbankOptions(num_mel_bins=self.num_mel_bins, pitch=self.pitch)
+
+    @property
+    def input_dims(self) -> int:
+        """Columns the subsampling reads: the features, and relative pitch when on."""
+        return self.features.dims + (1 if self.relative_pitch else 0)
 
     @property
     def segment(self) -> int:
@@ -86,7 +95,7 @@ class AcousticModel(nn.Module):
         self.cmvn = cmvn
         d = config.d_model
         self.subsample = nn.Sequential(
-            nn.Conv1d(config.features.dims, d, kernel_size=2, stride=2),
+            nn.Conv1d(config.input_dims, d, kernel_size=2, stride=2),
             nn.GELU(),
             nn.Conv1d(d, d, kernel_size=2, stride=2),
             nn.GELU(),
@@ -103,11 +112,16 @@ class AcousticModel(nn.Module):
             max_memory_size=0,
         )
         self.local = LocalContext(d, config.local_frames) if config.local_frames else None
+        voicing = config.num_mel_bins  # the first pitch column
+        self.relative = (RelativePitch(voicing, cmvn.mean[voicing], cmvn.std[voicing], config.feature_block)
+                         if config.relative_pitch else None)
         self.ctc = nn.Linear(d, len(config.units))
         self.dialect = nn.Linear(d, len(config.dialects))
 
     def embed(self, features: torch.Tensor) -> torch.Tensor:
         """(batch, feature frames, mels) normalised → (batch, frames / 4, d)."""
+        if self.relative is not None:
+            features, _ = self.relative(features, features.new_zeros(features.shape[0], 2))
         out: torch.Tensor = self.subsample(features.transpose(1, 2)).transpose(1, 2)
         if self.local is None:
             return out
@@ -185,20 +199,26 @@ class StreamingSteps(nn.Module):
         super().__init__()
         self.subsample = model.subsample
         self.local = model.local
+        self.relative = model.relative
         self.encoder = model.encoder
         self.ctc = model.ctc
         self.dialect = model.dialect
 
     @torch.jit.export
-    def embed(self, features: torch.Tensor, history: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(frames, mels) normalised, frames a multiple of 4, and the local-context history
-        → (1, frames / 4, d) and the next history."""
+    def embed(
+        self, features: torch.Tensor, history: torch.Tensor, pitch_sums: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(frames, mels) normalised, frames one feature block, the local-context history and
+        the relative-pitch sums → (1, frames / 4, d), the next history and the next sums."""
         with torch.no_grad():
-            out: torch.Tensor = self.subsample(features.unsqueeze(0).transpose(1, 2)).transpose(1, 2)
+            batch = features.unsqueeze(0)
+            if self.relative is not None:
+                batch, pitch_sums = self.relative(batch, pitch_sums)
+            out: torch.Tensor = self.subsample(batch.transpose(1, 2)).transpose(1, 2)
             if self.local is None:
-                return out, history
-            local: tuple[torch.Tensor, torch.Tensor] = self.local(out, history)
-            return local
+                return out, history, pitch_sums
+            out, history = self.local(out, history)
+            return out, history, pitch_sums
 
     @torch.jit.export
     def step(
@@ -223,6 +243,7 @@ class ModelStream:
         self.pending = torch.zeros(0, self.config.features.dims)  # features not yet embedded
         self.embedded = torch.zeros(1, 0, self.config.d_model)  # frames not yet encoded
         self.history = torch.zeros(1, max(0, self.config.local_frames - 1), self.config.d_model)
+        self.pitch_sums = torch.zeros(1, 2)
         self.features_seen = 0
         self.state: list[list[torch.Tensor]] | None = None
         self.none = (torch.zeros(0, len(self.config.units)), torch.zeros(0, len(self.config.dialects)))
@@ -234,7 +255,8 @@ class ModelStream:
         self.pending = torch.cat([self.pending, features]) if len(self.pending) else features
         block = self.config.feature_block
         while len(self.pending) >= block:  # in blocks of one size: the same bits however chunked
-            embedded, self.history = self.steps.embed(self.pending[:block], self.history)
+            embedded, self.history, self.pitch_sums = self.steps.embed(
+                self.pending[:block], self.history, self.pitch_sums)
             self.embedded = torch.cat([self.embedded, embedded], dim=1)
             self.pending = self.pending[block:]
         return self._drain()
@@ -292,15 +314,19 @@ def with_int8_linears(model: AcousticModel) -> AcousticModel:
 
 def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> AcousticModel:
     """`model` grown to `config`: pitch columns (their CMVN from `estimated`, made on
-    features with pitch), a local-context convolution it lacked and wider feed-forward
-    layers, through weights that start at zero (the new hidden units' outputs), so it
+    features with pitch), the relative-pitch column, a local-context convolution it lacked
+    and wider feed-forward layers, through weights that start at zero (the new input
+    columns' and hidden units' outputs), so it
     computes exactly what `model` did until fine-tuning teaches it to use them. Growing
     capacity this way keeps what a small model learnt in hours of CPU training."""
     start = model.config
-    if replace(config, pitch=start.pitch, local_frames=start.local_frames, ffn_dim=start.ffn_dim,
-               dropout=start.dropout, extra=start.extra) != start:
-        raise ValueError("only pitch, local context and feed-forward width can be added to a model")
-    if (start.pitch and not config.pitch) or start.local_frames not in (0, config.local_frames):
+    if replace(config, pitch=start.pitch, relative_pitch=start.relative_pitch,
+               local_frames=start.local_frames, ffn_dim=start.ffn_dim, dropout=start.dropout,
+               extra=start.extra) != start:
+        raise ValueError(
+            "only pitch, relative pitch, local context and feed-forward width can be added to a model")
+    if ((start.pitch and not config.pitch) or (start.relative_pitch and not config.relative_pitch)
+            or start.local_frames not in (0, config.local_frames)):
         raise ValueError("a model keeps its pitch inputs and its local context")
     if config.ffn_dim < start.ffn_dim:
         raise ValueError(f"feed-forward layers can grow, not shrink ({start.ffn_dim} → {config.ffn_dim})")
@@ -311,8 +337,10 @@ def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> Acous
     grown = AcousticModel(config, cmvn)
     state = model.state_dict()
     first = state["subsample.0.weight"]  # (d, feature dims, kernel)
-    added = first.new_zeros(first.shape[0], config.features.dims - first.shape[1], first.shape[2])
+    added = first.new_zeros(first.shape[0], config.input_dims - first.shape[1], first.shape[2])
     state["subsample.0.weight"] = torch.cat([first, added], dim=1)
+    if grown.relative is not None and "relative.voicing_cmvn" not in state:
+        state["relative.voicing_cmvn"] = grown.relative.voicing_cmvn
     if grown.local is not None and "local.conv.weight" not in state:
         state["local.conv.weight"] = torch.zeros(grown.local.conv.weight.shape)
         state["local.conv.bias"] = torch.zeros(config.d_model)

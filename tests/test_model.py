@@ -22,15 +22,18 @@ from asr.model import (
 
 UNITS = ("<blk>", *(f"u{i}" for i in range(150)))
 CMVN = Cmvn(tuple([10.0] * 80), tuple([3.0] * 80))
+PITCH_CMVN = Cmvn((*CMVN.mean, 0.5, 5.0), (*CMVN.std, 0.3, 0.4))  # voicing, log F0
 
 
 def model(
-    chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10, local_frames: int = 0
+    chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10, local_frames: int = 0,
+    relative_pitch: bool = False,
 ) -> AcousticModel:
     torch.manual_seed(0)
     config = ModelConfig(UNITS, ("cmn", "yue", "en"), chunk_ms=chunk_ms, lookahead_ms=lookahead_ms,
-                         num_layers=layers, local_frames=local_frames)
-    return AcousticModel(config, CMVN).eval()
+                         num_layers=layers, local_frames=local_frames, pitch=relative_pitch,
+                         relative_pitch=relative_pitch)
+    return AcousticModel(config, PITCH_CMVN if relative_pitch else CMVN).eval()
 
 
 def offline(m: AcousticModel, audio: torch.Tensor) -> torch.Tensor:
@@ -58,12 +61,21 @@ def test_model_is_small() -> None:
     assert model().parameters_count <= 10_000_000
 
 
-@pytest.mark.parametrize(("chunk_ms", "lookahead_ms", "local_frames"),
-                         [(160, 0, 0), (320, 160, 0), (640, 640, 0), (320, 160, 6), (160, 0, 9)])
-def test_streaming_equals_offline(chunk_ms: int, lookahead_ms: int, local_frames: int) -> None:
-    m = model(chunk_ms, lookahead_ms, layers=4, local_frames=local_frames)
-    torch.manual_seed(1)
-    audio = torch.randn(16000 * 3 + 1234) * 0.1
+def voiced_audio(samples: int, seed: int) -> torch.Tensor:
+    """A gliding tone in noise: pitch features with voiced and unvoiced frames."""
+    t = torch.arange(samples) / 16000
+    torch.manual_seed(seed)
+    return 0.1 * torch.sin(2 * torch.pi * (120 + 40 * t) * t) * (t % 1.0 < 0.6) + 0.02 * torch.randn(samples)
+
+
+@pytest.mark.parametrize(("chunk_ms", "lookahead_ms", "local_frames", "relative"),
+                         [(160, 0, 0, False), (320, 160, 0, False), (640, 640, 0, False),
+                          (320, 160, 6, False), (160, 0, 9, False), (320, 160, 8, True), (640, 320, 0, True)])
+def test_streaming_equals_offline(
+    chunk_ms: int, lookahead_ms: int, local_frames: int, relative: bool
+) -> None:
+    m = model(chunk_ms, lookahead_ms, layers=4, local_frames=local_frames, relative_pitch=relative)
+    audio = voiced_audio(16000 * 3 + 1234, seed=1)
     full, incremental = offline(m, audio), streamed(m, audio, seed=chunk_ms)
     assert full.shape == incremental.shape
     assert (full - incremental).abs().max().item() <= 1e-4
@@ -74,25 +86,27 @@ def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
     t = torch.arange(16000 * 3 + 777) / 16000
     torch.manual_seed(4)
     audio = 0.1 * torch.sin(2 * torch.pi * (120 + 40 * t) * t) + 0.02 * torch.randn(len(t))
-    config = replace(m.config, pitch=True, local_frames=5, ffn_dim=2 * m.config.ffn_dim)
+    config = replace(m.config, pitch=True, relative_pitch=True, local_frames=5, ffn_dim=2 * m.config.ffn_dim)
     wide = widened(m, config, Cmvn.estimate([fbank(audio, FbankOptions(pitch=True))])).eval()
-    assert wide.config.features.dims == 82 and wide.local is not None
+    assert wide.config.input_dims == 83 and wide.local is not None and wide.relative is not None
     assert wide.parameters_count > m.parameters_count + 2 * 2 * m.config.d_model * m.config.ffn_dim
     assert (offline(m, audio) - offline(wide, audio)).abs().max().item() <= 1e-4
     with torch.no_grad():  # as after fine-tuning: pitch, local context and new units now count
-        wide.subsample[0].weight[:, 80:] = torch.randn(wide.config.d_model, 2, 2)
+        wide.subsample[0].weight[:, 80:] = torch.randn(wide.config.d_model, 3, 2)
         wide.local.conv.weight.normal_()
         for layer in wide.encoder.emformer_layers:
             layer.pos_ff[4].weight[:, m.config.ffn_dim:].normal_(std=0.05)
     full, incremental = offline(wide, audio), streamed(wide, audio, seed=7)
     assert (full - offline(m, audio)).abs().max().item() > 1e-2
     assert (full - incremental).abs().max().item() <= 1e-4
-    with pytest.raises(ValueError, match="only pitch, local context and feed-forward width"):
+    with pytest.raises(ValueError, match="only pitch, relative pitch, local context and feed-forward width"):
         widened(m, replace(config, d_model=128), m.cmvn)
     with pytest.raises(ValueError, match="can grow, not shrink"):
         widened(wide, replace(config, ffn_dim=m.config.ffn_dim), m.cmvn)
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         widened(wide, m.config, m.cmvn)
+    with pytest.raises(ValueError, match="keeps its pitch inputs"):
+        widened(wide, replace(config, relative_pitch=False), m.cmvn)
 
 
 @pytest.mark.parametrize("int8", [False, True])

@@ -82,16 +82,19 @@ def test_fine_tuning_with_pitch_and_local_context_widens_a_model_without_them(
 ) -> None:
     train([FIXTURES], tmp_path / "a", TrainOptions(**{**TINY.__dict__, "epochs": 1}))
     start_options = {**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "a"), "learning_rate": 1e-9}
-    with_pitch = TrainOptions(**{**start_options, "pitch": True, "local_frames": 3})
+    with_pitch = TrainOptions(**{**start_options, "pitch": True, "relative_pitch": True, "local_frames": 3})
     train([FIXTURES], tmp_path / "b", with_pitch)
     start, after = load_model(tmp_path / "a"), load_model(tmp_path / "b")
-    assert after.config.pitch and len(after.cmvn.mean) == 82
+    assert after.config.pitch and after.config.relative_pitch and len(after.cmvn.mean) == 82
+    assert after.relative is not None  # its voicing weights read the CMVN the model keeps
+    expected = [after.cmvn.mean[80], after.cmvn.std[80]]
+    assert after.relative.voicing_cmvn.tolist() == pytest.approx(expected, rel=1e-3)  # fp16 weights
     assert after.cmvn.mean[:80] == start.cmvn.mean
     first = after.state_dict()["subsample.0.weight"]
     assert torch.allclose(first[:, :80], start.state_dict()["subsample.0.weight"], atol=1e-2)
-    assert first[:, 80:].abs().max() < 1e-2  # the pitch inputs start at zero
+    assert first.shape[1] == 83 and first[:, 80:].abs().max() < 1e-2  # the pitch inputs start at zero
     assert after.state_dict()["local.conv.weight"].abs().max() < 1e-2  # and so does the local context
-    assert "--pitch --local-frames 3" in (tmp_path / "b" / "README.md").read_text()
+    assert "--pitch --relative-pitch --local-frames 3" in (tmp_path / "b" / "README.md").read_text()
     without = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "b")})
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         train([FIXTURES], tmp_path / "c", without)

@@ -239,7 +239,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                            num_layers=args.layers, ffn_dim=args.ffn_dim or FFN_PER_D_MODEL * args.d_model,
                            learning_rate=args.learning_rate, init=args.init or "",
                            schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch,
-                           local_frames=args.local_frames)
+                           relative_pitch=args.relative_pitch, local_frames=args.local_frames)
 
     def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
@@ -381,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SpecAugment's longest time mask in 10 ms frames")
     p.add_argument("--pitch", action="store_true",
                    help="add voicing and log F0 to the features (an --init model without them is widened)")
+    p.add_argument("--relative-pitch", action="store_true",
+                   help="with --pitch: add log F0 against the voice's mean so far, for tones told apart by "
+                        "height (an --init model without it is widened)")
     p.add_argument("--local-frames", type=int, default=0,
                    help="causal convolution over this many 40 ms frames, which gives the Emformer frame "
                         "order (an --init model without it is widened)")

@@ -53,6 +53,7 @@ class TrainOptions:
     time_mask_frames: int = TIME_MASK_FRAMES  # SpecAugment's longest time mask (10 ms frames)
     pitch: bool = False  # add voicing and log F0 to the features (asr.pitch); --init may lack them
     local_frames: int = 0  # causal local-context convolution (asr.model); --init may lack it
+    relative_pitch: bool = False  # log F0 against the voice's mean (asr.relative_pitch); --init may lack it
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
@@ -139,7 +140,7 @@ def train(
     config = ModelConfig(
         model_units(), dialects, d_model=options.d_model, num_layers=options.num_layers,
         ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
-        pitch=options.pitch, local_frames=options.local_frames,
+        pitch=options.pitch, relative_pitch=options.relative_pitch, local_frames=options.local_frames,
         extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options)),
                "history": training_history(data, out, options)},
     )
@@ -235,6 +236,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
         + (f" --time-mask-frames {options.time_mask_frames}"
            if options.time_mask_frames != TrainOptions.time_mask_frames else "")
         + (" --pitch" if options.pitch else "")
+        + (" --relative-pitch" if options.relative_pitch else "")
         + (f" --local-frames {options.local_frames}" if options.local_frames else "")
         + (f" --ffn-dim {options.ffn_dim}" if options.ffn_dim != FFN_PER_D_MODEL * options.d_model else "")
     )
@@ -289,9 +291,10 @@ def write_card(
     commands = model.config.extra.get("history", "")
     config = model.config
     pitch = " + pitch (voicing, log F0)" if config.pitch else ""
+    relative = " + log F0 against the voice's mean so far" if config.relative_pitch else ""
     local = f" → causal local context over {config.local_frames} frames" if config.local_frames else ""
     architecture = (
-        f"{config.num_mel_bins}-dim fbank{pitch} + CMVN → ×4 conv subsampling{local} → Emformer "
+        f"{config.num_mel_bins}-dim fbank{pitch} + CMVN{relative} → ×4 conv subsampling{local} → Emformer "
         f"({config.num_layers} layers, d={config.d_model}, feed-forward {config.ffn_dim}), "
         f"{config.chunk_ms} ms chunks, {config.lookahead_ms} ms look-ahead."
     )
