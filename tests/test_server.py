@@ -264,8 +264,8 @@ def test_drain_finalises_open_streams_then_ends_them_unavailable(servers: Server
 def test_a_code_switched_call_in_100ms_chunks_gets_partials_then_tagged_words(server: Served) -> None:
     """你的 hotel 是多少 over an 8 kHz μ-law line with mains hum: partials while it is
     spoken, then a final whose words and their dialects are the reference's. (The shipped
-    model gets 5 of the 7 code-switched fixtures exactly right; the others are measured by
-    `xiangyin eval` — README, Evaluation — not here.)"""
+    model gets 3 of the 7 Mandarin–English fixtures exactly right; the others are measured
+    by `xiangyin eval` — README, Evaluation — not here.)"""
     samples, rate, _ = fixture_audio("s11-0000033")
     reference = [(w["text"], w["dialect"]) for w in fixture_row("s11-0000033")["words"]]
     hundred_ms = rate // 10 * 2  # LINEAR16 bytes
