@@ -98,3 +98,30 @@ def test_fine_tuning_with_pitch_and_local_context_widens_a_model_without_them(
     without = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "b")})
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         train([FIXTURES], tmp_path / "c", without)
+
+
+def test_a_moving_average_of_the_weights_is_exported_and_survives_a_resume(
+    built: list[str], tmp_path: Path
+) -> None:
+    plain = TrainOptions(**{**TINY.__dict__, "epochs": 2})
+    averaged = TrainOptions(**{**TINY.__dict__, "epochs": 2, "ema_decay": 0.5})
+    for options, out in ((plain, tmp_path / "plain"), (averaged, tmp_path / "ema")):
+        train([FIXTURES], out, TrainOptions(**{**options.__dict__, "epochs": 1}))
+        train([FIXTURES], out, options)  # resumes for epoch 2
+    state = torch.load(tmp_path / "ema" / "checkpoint.pt", weights_only=False)
+    assert int(state["ema"]["n_averaged"]) == state["step"]  # the average went on across the resume
+    plain_state = torch.load(tmp_path / "plain" / "checkpoint.pt", weights_only=False)
+    exported = load_model(tmp_path / "ema").state_dict()
+    moved = 0
+    for name, weight in exported.items():
+        average = state["ema"][f"module.{name}"]
+        assert torch.allclose(weight, average, atol=1e-3), name  # fp16 export of the average
+        assert torch.allclose(plain_state["model"][name], state["model"][name], atol=1e-5), name  # training
+        moved += int(not torch.allclose(average, state["model"][name], atol=1e-4))
+    assert moved > len(exported) // 2  # the average is not the last step's weights
+    assert "--ema-decay 0.5" in (tmp_path / "ema" / "README.md").read_text()
+
+
+def test_a_moving_average_decay_outside_0_to_1_is_refused() -> None:
+    with pytest.raises(ValueError, match="ema_decay must be in"):
+        TrainOptions(ema_decay=1.0)

@@ -2,10 +2,11 @@
 
 The output units are every unit of every built lexicon (so any dialect's lexicon can
 decode the model), CMVN is estimated on the training audio, the learning rate warms up
-linearly then decays as 1/sqrt(step). After every epoch: a checkpoint (a killed run
+linearly then decays as 1/sqrt(step) or by a cosine. After every epoch: a checkpoint (a killed run
 resumes from the last one), a log line with loss and greedy unit error rate on the test
 split, and a PNG of both curves. CPU by default; CUDA when present. The exported model
-directory stores fp16 weights (the checkpoint keeps fp32 for resuming).
+directory stores fp16 weights (the checkpoint keeps fp32 for resuming): the trained ones, or
+with `ema_decay` an exponential moving average of them over the steps.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import torch
 import torchaudio.functional as AF
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from asr.ctc_path import collapsed
 from asr.decoder import default_tokens
@@ -54,10 +57,13 @@ class TrainOptions:
     pitch: bool = False  # add voicing and log F0 to the features (asr.pitch); --init may lack them
     local_frames: int = 0  # causal local-context convolution (asr.model); --init may lack it
     relative_pitch: bool = False  # log F0 against the voice's mean (asr.relative_pitch); --init may lack it
+    ema_decay: float = 0.0  # evaluate and export a moving average of the weights (0: the weights as trained)
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {self.schedule!r}")
+        if not 0 <= self.ema_decay < 1:
+            raise ValueError(f"ema_decay must be in [0, 1), got {self.ema_decay}")
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,11 @@ def train(
         return COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + math.cos(math.pi * progress))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
+    # SGD's last steps wander around a minimum; their average sits nearer its middle
+    averaged = None
+    if options.ema_decay:
+        decay = get_ema_multi_avg_fn(options.ema_decay)  # type: ignore[no-untyped-call]
+        averaged = AveragedModel(model, multi_avg_fn=decay, use_buffers=True)
     logs: list[EpochLog] = []
     start_epoch, step = 1, 0
     if checkpoint_path.exists():  # resume a killed run
@@ -179,6 +190,9 @@ def train(
         optimiser.load_state_dict(state["optimiser"])
         scheduler.load_state_dict(state["scheduler"])
         model.cmvn = state["cmvn"]
+        if averaged is not None:
+            averaged.load_state_dict(state["ema"])
+            averaged.module.cmvn = state["cmvn"]
         start_epoch, step = state["epoch"] + 1, state["step"]
         logs = [EpochLog(**log) for log in state["logs"]]
         torch.set_rng_state(state["torch_rng"])
@@ -206,21 +220,26 @@ def train(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimiser.step()
             scheduler.step()
+            if averaged is not None:
+                averaged.update_parameters(model)
             step += 1
             losses.append(float(loss.detach()))
-        uer, dialect_accuracy = evaluate(model, test_set, device)
+        exported = cast(AcousticModel, averaged.module) if averaged is not None else model
+        uer, dialect_accuracy = evaluate(exported, test_set, device)
         logs.append(EpochLog(epoch, step, sum(losses) / len(losses), uer, dialect_accuracy,
                              time.perf_counter() - started))
         torch.save({
             "model": model.state_dict(), "optimiser": optimiser.state_dict(),
             "scheduler": scheduler.state_dict(), "cmvn": model.cmvn, "epoch": epoch, "step": step,
             "logs": [asdict(log) for log in logs], "torch_rng": torch.get_rng_state(),
+            **({"ema": averaged.state_dict()} if averaged is not None else {}),
         }, checkpoint_path)
         write_log(out, logs)
-        save_model(model.cpu().eval(), out, half=True)
-        write_card(out, model, data, options, logs)
+        save_model(exported.cpu().eval(), out, half=True)
+        write_card(out, exported, data, options, logs)
         if on_epoch is not None:
             on_epoch(logs[-1])
+        exported.to(device)
         model.to(device).train()
     return logs
 
@@ -239,6 +258,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
         + (" --relative-pitch" if options.relative_pitch else "")
         + (f" --local-frames {options.local_frames}" if options.local_frames else "")
         + (f" --ffn-dim {options.ffn_dim}" if options.ffn_dim != FFN_PER_D_MODEL * options.d_model else "")
+        + (f" --ema-decay {options.ema_decay:g}" if options.ema_decay else "")
     )
 
 
@@ -293,6 +313,8 @@ def write_card(
     pitch = " + pitch (voicing, log F0)" if config.pitch else ""
     relative = " + log F0 against the voice's mean so far" if config.relative_pitch else ""
     local = f" → causal local context over {config.local_frames} frames" if config.local_frames else ""
+    averaged = (f" (a moving average of the trained ones, decay {options.ema_decay:g} a step)"
+                if options.ema_decay else "")
     architecture = (
         f"{config.num_mel_bins}-dim fbank{pitch} + CMVN{relative} → ×4 conv subsampling{local} → Emformer "
         f"({config.num_layers} layers, d={config.d_model}, feed-forward {config.ffn_dim}), "
@@ -303,7 +325,7 @@ def write_card(
 Streaming Emformer CTC model over xiangyin's shared units ({len(model.config.units)} outputs) with a
 dialect head over {", ".join(model.config.dialects)}.
 
-- Size: {model.parameters_count / 1e6:.2f} M parameters, fp16 weights, {size_mb:.1f} MB.
+- Size: {model.parameters_count / 1e6:.2f} M parameters, fp16 weights{averaged}, {size_mb:.1f} MB.
 - Architecture: {architecture}
 - Training data: the manifests in {", ".join(f"`{d}`" for d in data)} (synthetic speech from
   `xiangyin synth`; see the folders' commands in the README).
