@@ -1,7 +1,7 @@
 """jieba for word segmentation, imported without the noise it makes on import: a
 setuptools deprecation warning (its pkg_resources fallback works without it) and a
-debug log of dictionary loading, which users of `xiangyin lm build` and `synth` would
-read as something gone wrong."""
+debug log of dictionary loading, which users of `xiangyin lexicon build`, `lm build` and
+`synth` would read as something gone wrong."""
 from __future__ import annotations
 
 import logging

@@ -15,6 +15,7 @@ from pypinyin.contrib.tone_convert import to_tone3
 from pypinyin.phrases_dict import phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 
+from asr.jieba_quiet import quiet_jieba
 from asr.lexicon_build.source import RawEntry, Source
 from asr.notation import pinyin
 from asr.script import is_han, simplified
@@ -24,7 +25,7 @@ from asr.script import is_han, simplified
 def jieba_frequencies() -> dict[str, int]:
     """Word → count from jieba's bundled dictionary (People's Daily and other corpora)."""
     counts: dict[str, int] = {}
-    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    text = resources.files(quiet_jieba()).joinpath("dict.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         word, count, *_ = line.split(" ")
         counts[word] = counts.get(word, 0) + int(count)
