@@ -112,7 +112,9 @@ def cer_plot(report: Mapping[str, Any]) -> str | None:
     high = np.array([100 * v["cer_ci"][1] for _, v in groups])
     figure = Figure(figsize=(max(4.0, 0.9 * len(names) + 2), 3.6))
     ax = figure.subplots()
-    ax.bar(names, values, color="#4c72b0", yerr=[values - low, high - values], capsize=4)
+    # plain lists: matplotlib reads a one-bar 2×1 array through a deprecated array-to-scalar cast
+    errors = [(values - low).tolist(), (high - values).tolist()]
+    ax.bar(names, values, color="#4c72b0", yerr=errors, capsize=4)
     for i, (_, v) in enumerate(groups):
         ax.annotate(f"n={v['n']}", (i, 0), ha="center", va="bottom", fontsize=8, color="white")
     ax.axhline(15, color="#c44e52", linestyle="--", linewidth=1, label="level 3 threshold (15 %)")

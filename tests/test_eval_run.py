@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from asr.audio import Samples
 from asr.decode_result import Word
 from eval.metrics import Timing
 from eval.readers import read_corpus
-from eval.report import latency_cdf
+from eval.report import cer_plot, latency_cdf
 from eval.run import EvalOptions, run_eval, select
 from eval.transcribe import Transcription
 from xiangyin.cli import main
@@ -139,3 +140,11 @@ def test_latency_cdf_only_when_latencies_exist() -> None:
     assert latency_cdf(offline) is None
     image = latency_cdf(online)
     assert image is not None and base64.b64decode(image)[:4] == b"\x89PNG"
+
+
+def test_the_cer_plot_of_a_single_dialect_draws_without_warnings() -> None:
+    report = {"per_dialect": {"cmn": {"cer": 0.2, "cer_ci": [0.15, 0.25], "n": 3}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = cer_plot(report)
+    assert png is not None and base64.b64decode(png).startswith(b"\x89PNG")
