@@ -314,17 +314,22 @@ def with_int8_linears(model: AcousticModel) -> AcousticModel:
 
 def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> AcousticModel:
     """`model` grown to `config`: pitch columns (their CMVN from `estimated`, made on
-    features with pitch), the relative-pitch column, a local-context convolution it lacked
-    and wider feed-forward layers, through weights that start at zero (the new input
-    columns' and hidden units' outputs), so it
-    computes exactly what `model` did until fine-tuning teaches it to use them. Growing
+    features with pitch), the relative-pitch column, a local-context convolution it lacked,
+    wider feed-forward layers, and new units and dialects (a lexicon added for a new
+    dialect), through weights that start at zero (the new input columns' and hidden
+    units' outputs) or far below the rest (a new unit's or dialect's output), so it
+    computes what `model` did until fine-tuning teaches it to use them. Growing
     capacity this way keeps what a small model learnt in hours of CPU training."""
     start = model.config
     if replace(config, pitch=start.pitch, relative_pitch=start.relative_pitch,
                local_frames=start.local_frames, ffn_dim=start.ffn_dim, dropout=start.dropout,
-               extra=start.extra) != start:
-        raise ValueError(
-            "only pitch, relative pitch, local context and feed-forward width can be added to a model")
+               units=start.units, dialects=start.dialects, extra=start.extra) != start:
+        raise ValueError("only pitch, relative pitch, local context, feed-forward width, units and "
+                         "dialects can be added to a model")
+    if config.units[0] != start.units[0] or not set(start.units) <= set(config.units):
+        raise ValueError("a model keeps its units (and its blank first)")
+    if not set(start.dialects) <= set(config.dialects):
+        raise ValueError("a model keeps its dialects")
     if ((start.pitch and not config.pitch) or (start.relative_pitch and not config.relative_pitch)
             or start.local_frames not in (0, config.local_frames)):
         raise ValueError("a model keeps its pitch inputs and its local context")
@@ -350,8 +355,31 @@ def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> Acous
             state[name] = torch.cat([weight, fresh[name][len(weight):]])
         elif name.endswith("pos_ff.4.weight"):  # … and outputs that start at zero
             state[name] = torch.cat([weight, weight.new_zeros(len(weight), added_units)], dim=1)
+    for head, old, new in (("ctc", start.units, config.units), ("dialect", start.dialects, config.dialects)):
+        state[f"{head}.weight"], state[f"{head}.bias"] = _rows_by_name(
+            state[f"{head}.weight"], state[f"{head}.bias"], old, new)
     grown.load_state_dict(state)
     return grown
+
+
+NEW_OUTPUT_LOGIT_GAP = 5.0  # a new class starts this far below the lowest old bias
+
+
+def _rows_by_name(
+    weight: torch.Tensor, bias: torch.Tensor, old: tuple[str, ...], new: tuple[str, ...]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """An output layer's rows rearranged from the `old` classes to the `new` ones; a new
+    class gets zero weights and a bias far below every old one, so it is not chosen
+    until training raises it."""
+    rows = {name: i for i, name in enumerate(old)}
+    floor = float(bias.min()) - NEW_OUTPUT_LOGIT_GAP
+    grown_weight = weight.new_zeros(len(new), weight.shape[1])
+    grown_bias = bias.new_full((len(new),), floor)
+    for i, name in enumerate(new):
+        if name in rows:
+            grown_weight[i] = weight[rows[name]]
+            grown_bias[i] = bias[rows[name]]
+    return grown_weight, grown_bias
 
 
 def load_model(directory: Path) -> AcousticModel:

@@ -63,6 +63,14 @@ HAND_CHECKED: dict[str, dict[str, str]] = {
         "中国": "t i o ŋ 44 k o k 32", "电话": "t i a n 33 u e 33", "朋友": "p i ŋ 24 i u 53",
         "一": "ts i t 44", "二": "dz i 33", "是": "s i 33", "不": "p u t 32",
     },
+    "hak": {  # Sixian
+        "𠊎": "ŋ a i 11", "佢": "k i 11", "你": "n̩ 11", "食饭": "s ɨ t 55 f a n 55",
+        "客家": "h a k 22 k a 24", "人": "ŋ i n 11", "水": "s u i 31", "天光": "tʰ i e n 24 k o ŋ 24",
+        "无": "m o 11", "一": "i t 22", "二": "ŋ i 55", "三": "s a m 24", "十": "s ɨ p 55",
+        "火车": "f o 31 tsʰ a 24", "讲": "k o ŋ 31", "系": "h e 55", "今晡日": "k i m 24 p u 24 ŋ i t 22",
+        "细人": "s e 55 ŋ i n 11", "毋": "m̩ 11", "靓": "tɕ i a ŋ 24", "银行": "ŋ i u n 11 h o ŋ 11",
+        "落水": "l o k 55 s u i 31",
+    },
     "en": {
         "meeting": "m i tʰ ɪ ŋ", "email": "i m e ɪ l", "app": "æ pʰ", "okay": "o ʊ kʰ e ɪ",
         "wifi": "w a ɪ f a ɪ", "hello": "h ɛ l o ʊ", "phone": "f o ʊ n", "water": "w ɔ tʰ ɚ",
@@ -95,7 +103,8 @@ def test_yinhang_differs_between_mandarin_and_cantonese(built: list[str]) -> Non
 
 
 @pytest.mark.parametrize(
-    ("variety", "minimum"), [("cmn", 100_000), ("yue", 30_000), ("nan", 10_000), ("en", 100_000)]
+    ("variety", "minimum"),
+    [("cmn", 100_000), ("yue", 30_000), ("nan", 10_000), ("hak", 100_000), ("en", 100_000)],
 )
 def test_lexicon_sizes(built: list[str], variety: str, minimum: int) -> None:
     assert check_variety(variety).entries >= minimum
@@ -122,3 +131,12 @@ def test_lexicon_is_simplified_for_chinese_but_keeps_cantonese_characters(built:
     yue = pronunciations("yue")
     assert "银行" in yue and "銀行" not in yue
     assert "佢哋" in yue
+
+
+def test_a_hakka_character_reads_first_as_its_words_read_it(built: list[str]) -> None:
+    """formog2p has no counts: a character's frequency is how many of its words read it so."""
+    readings = sorted(read_lexicon("hak"), key=lambda e: -(e.frequency or 0))
+    first = {}
+    for e in readings:
+        first.setdefault(e.word, " ".join(e.units))
+    assert first["人"] == "ŋ i n 11" and first["你"] == "ŋ̩ 11" and first["毋"] == "m̩ 11"

@@ -99,7 +99,7 @@ def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
     full, incremental = offline(wide, audio), streamed(wide, audio, seed=7)
     assert (full - offline(m, audio)).abs().max().item() > 1e-2
     assert (full - incremental).abs().max().item() <= 1e-4
-    with pytest.raises(ValueError, match="only pitch, relative pitch, local context and feed-forward width"):
+    with pytest.raises(ValueError, match="only pitch, relative pitch, local context, feed-forward width"):
         widened(m, replace(config, d_model=128), m.cmvn)
     with pytest.raises(ValueError, match="can grow, not shrink"):
         widened(wide, replace(config, ffn_dim=m.config.ffn_dim), m.cmvn)
@@ -107,6 +107,28 @@ def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
         widened(wide, m.config, m.cmvn)
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         widened(wide, replace(config, relative_pitch=False), m.cmvn)
+
+
+def test_a_model_grows_new_units_and_dialects_by_name_and_keeps_its_outputs() -> None:
+    """A lexicon for a new dialect brings its units (Hakka's ɨ) and a dialect-head class."""
+    m = model(layers=2)
+    t = torch.arange(16000 * 2) / 16000
+    audio = 0.1 * torch.sin(2 * torch.pi * (150 + 30 * t) * t)
+    units = (UNITS[0], *sorted([*UNITS[1:], "a-new-unit"]))  # sorted in, not appended
+    config = replace(m.config, units=units, dialects=("cmn", "en", "hak", "yue"))
+    grown = widened(m, config, m.cmvn).eval()
+    before, after = offline(m, audio), offline(grown, audio)
+    new = units.index("a-new-unit")
+    kept = [units.index(u) for u in UNITS]
+    assert (before - after[:, kept]).abs().max().item() <= 1e-3
+    assert after[:, new].exp().max().item() < 1e-3  # not chosen until training raises it
+    dialect_rows = [config.dialects.index(d) for d in m.config.dialects]
+    assert torch.equal(grown.dialect.weight[dialect_rows], m.dialect.weight)
+    assert grown.dialect.bias[config.dialects.index("hak")] < m.dialect.bias.min()
+    with pytest.raises(ValueError, match="keeps its units"):
+        widened(m, replace(config, units=UNITS[:-1]), m.cmvn)
+    with pytest.raises(ValueError, match="keeps its dialects"):
+        widened(m, replace(config, dialects=("cmn", "hak")), m.cmvn)
 
 
 @pytest.mark.parametrize("int8", [False, True])

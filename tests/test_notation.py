@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from asr.notation import arpabet, jyutping, ngungu_ipa, pinyin, sichuan, tailo
+from asr.notation import arpabet, jyutping, ngungu_ipa, pinyin, sichuan, sixian, tailo
 from asr.units import UnitError, outside_inventory
 
 
@@ -158,3 +158,45 @@ def test_arpabet(phones: str, expected: str) -> None:
 def test_arpabet_rejects() -> None:
     with pytest.raises(UnitError):
         arpabet.to_units("XX1")
+
+
+@pytest.mark.parametrize(
+    ("ipa", "expected"),
+    [
+        ("tʰ-ien_24 k-uŋ_24", "tʰ i e n 24 k u ŋ 24"),
+        ("l-ok_5 s-ui_31", "l o k 55 s u i 31"),  # a one-digit (checked) tone is doubled
+        ("it_2 h-a_24", "i t 22 h a 24"),  # no initial
+        ("t͡sʰ-ut_2 t͡ɕ-iu_31", "tsʰ u t 22 tɕ i u 31"),  # tie bars dropped
+        ("ŋ̩_11 s-ɨ_55", "ŋ̩ 11 s ɨ 55"),
+    ],
+)
+def test_sixian(ipa: str, expected: str) -> None:
+    assert sixian.to_units(ipa) == units(expected)
+
+
+@pytest.mark.parametrize("bad", ["", "tʰ-ien", "tʰ-ien_24_1", "k-a_9"])
+def test_sixian_rejects(bad: str) -> None:
+    with pytest.raises(UnitError):
+        sixian.to_units(bad)
+
+
+@pytest.mark.parametrize(
+    ("units_", "spelled", "tone"),
+    [
+        ("tʰ i e n 24", "thiên", "1"),
+        ("l o i 11", "lòi", "2"),
+        ("s ɨ 31", "sií", "3"),
+        ("k u a i 55", "koai", "4"),  # medial u before a is spelt o
+        ("i t 22", "it", "5"),
+        ("l o k 55", "lo\u030dk", "6"),  # 陽入: the same contour as 去, with a stop
+        ("ŋ̩ 11", "ǹg", "2"),  # a syllabic nasal carries the mark on its first letter
+        ("tsʰ u t 22", "chhut", "5"),
+    ],
+)
+def test_sixian_spelt_for_espeak(units_: str, spelled: str, tone: str) -> None:
+    assert sixian.espeak_syllable(units(units_)) == (unicodedata.normalize("NFC", spelled), tone)
+
+
+def test_sixian_spelling_rejects_a_tone_the_syllable_cannot_have() -> None:
+    with pytest.raises(UnitError):
+        sixian.espeak_syllable(units("k a p 31"))  # a stop coda takes only 22 or 55

@@ -15,9 +15,10 @@ from asr.synth.approx import approx_segment, nearest_tone, syllable_phonemes
 from asr.synth.channel import Channel, apply
 from asr.synth.corpus import SynthOptions, generate, sentence_pools
 from asr.synth.espeak import SAMPLE_RATE, Voice, speak
-from asr.synth.labels import approx_agreement, cmn_agreement, espeak_jyutping
+from asr.synth.hakka import hakka_segment, said_tone, spellings, syllables
+from asr.synth.labels import approx_agreement, cmn_agreement, espeak_jyutping, hak_agreement
 from asr.synth.manifest import read_manifest
-from asr.synth.text import mandarin_segment
+from asr.synth.text import lexicon_table, mandarin_segment
 from asr.synth.voices import split_variants, variant_split, voice_for
 from asr.units import parse_units
 
@@ -115,3 +116,22 @@ def test_lexicon_only_dialects_are_spoken_through_phoneme_input(built: list[str]
     assert segment is not None and segment.say.startswith("[[")
     assert segment.words[0].units == parse_units("ŋ u 13")
     assert approx_agreement(segment, voice_for("wuu-x-shanghai", "", 1.0, 50)).complete
+
+
+def test_hakka_is_spelt_so_espeak_reads_every_syllable_with_its_tone(built: list[str]) -> None:
+    readings = [u for words in lexicon_table("hak").values() for u in words]
+    lexicon_syllables = {s for units in readings for s in syllables(units)}
+    assert len(spellings()) >= 0.95 * len(lexicon_syllables)
+    segment = hakka_segment(["𠊎", "食饭", "了", "客家人"])
+    assert segment is not None and segment.dialect == "hak"
+    assert segment.words[0].units == parse_units("ŋ a i 11")
+    assert hak_agreement(segment, voice_for("hak", "m3", 1.1, 40)).complete
+    assert said_tone("k'i1e1") == "" and said_tone("k'ie4 'i5t") == "" and said_tone("th'ie1n") == "1"
+
+
+def test_hakka_sentences_join_the_pools_when_asked_for(built: list[str]) -> None:
+    pools = sentence_pools(("hak", "en"))
+    sources = {name for split in pools.values() for name in split}
+    assert {"hsk:hak", "hak-words"} <= sources
+    assert all(seg.dialect in ("hak", "en") for split in pools.values() for group in split.values()
+               for sentence in group for seg in sentence.segments)

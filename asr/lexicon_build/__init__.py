@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asr.lexicon import BUILD_DIR, Pronunciation, lexicon_path, write_lexicon
-from asr.lexicon_build import cantonese, english, hokkien, mandarin, ngungu_points
+from asr.lexicon_build import cantonese, english, hakka, hokkien, mandarin, ngungu_points
 from asr.lexicon_build.source import Source, SourceReport, normalise
 from asr.script import simplified
 
@@ -20,6 +20,7 @@ ALL_SOURCES: tuple[Source, ...] = (
     *cantonese.SOURCES,
     *ngungu_points.SOURCES,
     *hokkien.SOURCES,
+    *hakka.SOURCES,
     *english.SOURCES,
 )
 

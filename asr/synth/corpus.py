@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from asr.synth import hakka
 from asr.synth import text as sources
 from asr.synth.approx import approx_segment
 from asr.synth.channel import apply, random_channel
@@ -34,6 +35,7 @@ PAUSE_S = (0.15, 0.4)  # between language segments
 SOURCE_WEIGHTS = {
     "hsk": 3, "peoples-daily": 2, "reviews": 1, "jieba-words": 1, "hkcancor": 4, "hotline-generated": 2,
     "code-switch:cmn+en": 2, "code-switch:yue+en": 1, "code-switch:yue+cmn": 1,
+    "hsk:hak": 4, "hak-words": 2,
 }
 
 
@@ -83,6 +85,8 @@ def sentence_pools(dialects: tuple[str, ...]) -> dict[str, dict[str, tuple[Sente
         *yue, *sources.hotline(), *sources.code_switched(),
         *sources.yue_then_cmn(yue[1::7], hsk[1::3]),
     ]
+    if "hak" in dialects:
+        everything += [*hakka.hsk_in_hakka(hsk), *hakka.lexicon_words()]
     for variety in dialects:
         if variety not in NATIVE_VOICES:  # lexicon-only: HSK sentences in its own readings
             for s in hsk:

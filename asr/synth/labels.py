@@ -5,8 +5,10 @@ Mandarin: the cmn voice reads our tone-numbered pinyin, so what can differ is th
 it realises; third-tone sandhi (3 → 35 before another 3) and the half-third 21 count as
 agreeing, since labels keep citation tones and sandhi is the model's to learn. Cantonese:
 the yue voice reads characters with its own dictionary, so its Jyutping-like output is
-compared with our reading, syllable by syllable. Lexicon-only dialects read through
-phoneme input: every syllable must come back with the tone it was given.
+compared with our reading, syllable by syllable. Hakka: the hak voice reads our
+Pha̍k-fa-sṳ spellings (asr.synth.hakka), and every syllable must come back as one syllable
+with its tone number. Lexicon-only dialects read through phoneme input: every syllable
+must come back with the tone it was given.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asr.notation import jyutping
+from asr.synth import hakka
 from asr.synth.approx import nearest_tone, said_tones
 from asr.synth.espeak import Voice, phonemes
 from asr.synth.text import Segment, SpokenWord, lexicon_table
@@ -108,7 +111,15 @@ def approx_agreement(segment: Segment, voice: Voice) -> Agreement:
     return Agreement(len(expected), sum(a == b for a, b in zip(expected, said, strict=True)))
 
 
-CHECKS = {"cmn": cmn_agreement, "yue": yue_agreement}
+def hak_agreement(segment: Segment, voice: Voice) -> Agreement:
+    expected = hakka.expected_tones(segment.words)
+    said = [hakka.said_tone(s) for s in phonemes(segment.say, voice).split()]
+    if len(said) != len(expected):
+        return Agreement(len(expected), 0)
+    return Agreement(len(expected), sum(a == b for a, b in zip(expected, said, strict=True)))
+
+
+CHECKS = {"cmn": cmn_agreement, "yue": yue_agreement, "hak": hak_agreement}
 
 
 def agreement(segments: Sequence[Segment], voices: Sequence[Voice]) -> dict[str, Agreement]:

@@ -135,7 +135,9 @@ def train(
     torch.set_num_threads(options.threads)
     torch.manual_seed(options.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dialects = manifest_dialects(data)
+    start = load_model(Path(options.init)) if options.init else None
+    # a fine-tuned model keeps the dialects it knew, even those this data lacks
+    dialects = tuple(sorted({*manifest_dialects(data), *(start.config.dialects if start else ())}))
     examples = load_examples(data, model_units(), dialects)
     train_set = [e for e in examples if e.split == "train"]
     test_set = [e for e in examples if e.split == "test"]
@@ -152,10 +154,7 @@ def train(
     )
     cmvn = Cmvn.estimate([fbank(e.audio, config.features) for e in train_set[:500]])
     model = AcousticModel(config, cmvn)
-    if options.init:  # fine-tune: weights and CMVN of an earlier model; the shape must match
-        start = load_model(Path(options.init))
-        if start.config.units != config.units or start.config.dialects != config.dialects:
-            raise ValueError(f"{options.init} has other units or dialects than this data; train from scratch")
+    if start is not None:  # fine-tune: an earlier model's weights and CMVN, grown to these units and dialects
         try:
             start = widened(start, config, cmvn)
         except ValueError as err:
