@@ -116,6 +116,19 @@ def syllable(ipa: str, tone: str) -> list[str]:
     return [*segment_ipa(ipa), tone_from_chao(tone)]
 
 
+def syllables_of(units: Sequence[str]) -> list[tuple[str, ...]]:
+    """A pronunciation cut after each tone token (English, toneless, stays one piece)."""
+    out: list[tuple[str, ...]] = []
+    start = 0
+    for i, unit in enumerate(units):
+        if is_tone(unit):
+            out.append(tuple(units[start : i + 1]))
+            start = i + 1
+    if start < len(units):
+        out.append(tuple(units[start:]))
+    return out
+
+
 def outside_inventory(units: Iterable[str]) -> list[str]:
     return [u for u in units if u not in INVENTORY]
 

@@ -15,12 +15,12 @@ from asr.synth.approx import approx_segment, nearest_tone, syllable_phonemes
 from asr.synth.channel import Channel, apply
 from asr.synth.corpus import SynthOptions, generate, sentence_pools
 from asr.synth.espeak import SAMPLE_RATE, Voice, speak
-from asr.synth.hakka import hakka_segment, said_tone, spellings, syllables
+from asr.synth.hakka import hakka_segment, said_tone, spellings
 from asr.synth.labels import approx_agreement, cmn_agreement, espeak_jyutping, hak_agreement
 from asr.synth.manifest import read_manifest
 from asr.synth.text import lexicon_table, mandarin_segment
 from asr.synth.voices import split_variants, variant_split, voice_for
-from asr.units import parse_units
+from asr.units import parse_units, syllables_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "synth"
 
@@ -120,7 +120,7 @@ def test_lexicon_only_dialects_are_spoken_through_phoneme_input(built: list[str]
 
 def test_hakka_is_spelt_so_espeak_reads_every_syllable_with_its_tone(built: list[str]) -> None:
     readings = [u for words in lexicon_table("hak").values() for u in words]
-    lexicon_syllables = {s for units in readings for s in syllables(units)}
+    lexicon_syllables = {s for units in readings for s in syllables_of(units)}
     assert len(spellings()) >= 0.95 * len(lexicon_syllables)
     segment = hakka_segment(["𠊎", "食饭", "了", "客家人"])
     assert segment is not None and segment.dialect == "hak"

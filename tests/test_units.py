@@ -6,8 +6,10 @@ from asr.units import (
     TONES,
     UnitError,
     outside_inventory,
+    parse_units,
     segment_ipa,
     syllable,
+    syllables_of,
     tone_from_chao,
 )
 
@@ -56,3 +58,11 @@ def test_syllable_ends_with_its_tone() -> None:
     assert NEUTRAL_TONE in INVENTORY
     with pytest.raises(UnitError):
         syllable("", "55")
+
+
+def test_a_pronunciation_is_cut_after_each_tone() -> None:
+    assert syllables_of(parse_units("tʰ i e n 24 k u ŋ 24")) == [
+        ("tʰ", "i", "e", "n", "24"), ("k", "u", "ŋ", "24")
+    ]
+    assert syllables_of(parse_units("h ɛ l o ʊ")) == [("h", "ɛ", "l", "o", "ʊ")]  # English: no tones
+    assert syllables_of(()) == []

@@ -76,18 +76,6 @@ def espeak_syllable(units: tuple[str, ...] | list[str]) -> tuple[str, str]:
     return unicodedata.normalize("NFC", _mark(letters, mark)), number
 
 
-def espeak_syllables(units: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
-    """A word's units, syllable by syllable (each ends in its tone)."""
-    out, start = [], 0
-    for i, unit in enumerate(units):
-        if is_tone(unit):
-            out.append(espeak_syllable(units[start : i + 1]))
-            start = i + 1
-    if start != len(units):
-        raise UnitError(f"units after the last tone: {units[start:]}")
-    return out
-
-
 def syllable_units(text: str) -> list[str]:
     match = _SYLLABLE.match(text.replace("\u0361", ""))
     if not match:

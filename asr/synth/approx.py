@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from asr.synth.text import Segment, SpokenWord, lexicon_table
-from asr.units import LONG, NASALISED, SYLLABIC, is_tone
+from asr.units import LONG, NASALISED, SYLLABIC, syllables_of
 
 APPROX_VOICE = "cmn-latn-pinyin"
 
@@ -95,12 +95,7 @@ def syllable_phonemes(units: Sequence[str]) -> str:
 
 
 def word_phonemes(units: Sequence[str]) -> str:
-    syllables: list[list[str]] = [[]]
-    for unit in units:
-        syllables[-1].append(unit)
-        if is_tone(unit):
-            syllables.append([])
-    return " ".join(syllable_phonemes(s) for s in syllables if s)
+    return " ".join(syllable_phonemes(s) for s in syllables_of(units))
 
 
 def approx_segment(words: Sequence[str], variety: str) -> Segment | None:

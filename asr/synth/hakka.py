@@ -24,21 +24,12 @@ import numpy as np
 from asr.notation import sixian
 from asr.synth.espeak import Voice, phonemes
 from asr.synth.text import Segment, Sentence, SpokenWord, lexicon_table
-from asr.units import UnitError, is_tone
+from asr.units import UnitError, syllables_of
 
 DIALECT = "hak"
 CHECK_VOICE = Voice("hak", "", 1.0, 50)  # spelling rules are the language's, not a variant's
 BATCH = 400  # spellings per espeak-ng call, separated by "|" (which it writes back as "_|")
 Syllable = tuple[str, ...]
-
-
-def syllables(units: Sequence[str]) -> list[Syllable]:
-    out, start = [], 0
-    for i, unit in enumerate(units):
-        if is_tone(unit):
-            out.append(tuple(units[start : i + 1]))
-            start = i + 1
-    return out
 
 
 def candidates(syllable: Syllable) -> list[str]:
@@ -76,7 +67,7 @@ def spellings() -> dict[Syllable, str]:
     wanted: dict[Syllable, tuple[str, list[str]]] = {}
     for readings in lexicon_table(DIALECT).values():
         for units in readings:
-            for syllable in syllables(units):
+            for syllable in syllables_of(units):
                 if syllable not in wanted:
                     try:
                         wanted[syllable] = (sixian.espeak_syllable(syllable)[1], candidates(syllable))
@@ -92,11 +83,11 @@ def spellings() -> dict[Syllable, str]:
 
 
 def expected_tones(words: Iterable[SpokenWord]) -> list[str]:
-    return [sixian.espeak_syllable(s)[1] for w in words for s in syllables(w.units)]
+    return [sixian.espeak_syllable(s)[1] for w in words for s in syllables_of(w.units)]
 
 
 def _spoken(word: str, units: Syllable) -> SpokenWord | None:
-    spelled = [spellings().get(s) for s in syllables(units)]
+    spelled = [spellings().get(s) for s in syllables_of(units)]
     if not spelled or None in spelled:
         return None
     return SpokenWord(word, DIALECT, units, " ".join(s for s in spelled if s))
