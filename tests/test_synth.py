@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+import torch
 
+from asr.features import FbankOptions, fbank
 from asr.lexicon import read_lexicon
 from asr.synth.approx import approx_segment, nearest_tone, syllable_phonemes
 from asr.synth.channel import Channel, apply
@@ -19,7 +21,7 @@ from asr.synth.hakka import hakka_segment, said_tone, spellings
 from asr.synth.labels import approx_agreement, cmn_agreement, espeak_jyutping, hak_agreement
 from asr.synth.manifest import read_manifest
 from asr.synth.text import lexicon_table, mandarin_segment
-from asr.synth.voices import split_variants, variant_split, voice_for
+from asr.synth.voices import Speaker, split_variants, variant_split, voice_for
 from asr.units import parse_units, syllables_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "synth"
@@ -94,6 +96,19 @@ def test_espeak_cantonese_phonemes_read_as_jyutping() -> None:
     ]
 
 
+def _voiced_log_f0(text: str, voice: Voice) -> float:
+    features = fbank(torch.from_numpy(speak(text, voice)), FbankOptions(pitch=True))
+    return float(features[features[:, 80] > 0.8, 81].median())
+
+
+def test_a_wider_pitch_range_spreads_the_cantonese_tones_apart() -> None:
+    spread = []
+    for tone_range in (100, 200):
+        voice = Voice("yue", "", 1.0, 50, tone_range)
+        spread.append(_voiced_log_f0("诗诗诗", voice) - _voiced_log_f0("事事事", voice))  # 55 vs 22
+    assert spread[0] > 0.1 and spread[1] > spread[0] + 0.1  # about 3 semitones, then 6
+
+
 def test_mandarin_third_tone_sandhi_counts_as_agreement() -> None:
     segment = mandarin_segment(["你好", "我", "很", "好"])
     assert segment is not None
@@ -115,7 +130,7 @@ def test_lexicon_only_dialects_are_spoken_through_phoneme_input(built: list[str]
     segment = approx_segment(["我", "去", "银行"], "wuu-x-shanghai")
     assert segment is not None and segment.say.startswith("[[")
     assert segment.words[0].units == parse_units("ŋ u 13")
-    assert approx_agreement(segment, voice_for("wuu-x-shanghai", "", 1.0, 50)).complete
+    assert approx_agreement(segment, voice_for("wuu-x-shanghai", Speaker("", 1.0, 50, 200))).complete
 
 
 def test_hakka_is_spelt_so_espeak_reads_every_syllable_with_its_tone(built: list[str]) -> None:
@@ -125,7 +140,7 @@ def test_hakka_is_spelt_so_espeak_reads_every_syllable_with_its_tone(built: list
     segment = hakka_segment(["𠊎", "食饭", "了", "客家人"])
     assert segment is not None and segment.dialect == "hak"
     assert segment.words[0].units == parse_units("ŋ a i 11")
-    assert hak_agreement(segment, voice_for("hak", "m3", 1.1, 40)).complete
+    assert hak_agreement(segment, voice_for("hak", Speaker("m3", 1.1, 40, 150))).complete
     assert said_tone("k'i1e1") == "" and said_tone("k'ie4 'i5t") == "" and said_tone("th'ie1n") == "1"
 
 

@@ -21,13 +21,13 @@ import soundfile as sf
 from asr.synth import hakka
 from asr.synth import text as sources
 from asr.synth.approx import approx_segment
-from asr.synth.channel import apply, random_channel
-from asr.synth.espeak import SAMPLE_RATE, Audio, EspeakError, speak
+from asr.synth.channel import Channel, apply, random_channel
+from asr.synth.espeak import SAMPLE_RATE, Audio, EspeakError, Voice, speak
 from asr.synth.labels import Agreement, agreement, fix_yue
 from asr.synth.manifest import ManifestRow, WordLabel, write_manifest
 from asr.synth.text import Segment, Sentence
 from asr.synth.voices import LANGUAGE_VOICES as NATIVE_VOICES
-from asr.synth.voices import pick_voice, voice_for
+from asr.synth.voices import Speaker, pick_speaker, voice_for
 
 TEST_UTTERANCE_SHARE = 0.1
 PAUSE_S = (0.15, 0.4)  # between language segments
@@ -107,6 +107,26 @@ class Utterance:
     final: dict[str, Agreement]
 
 
+def _record(segments: list[Segment], voices: list[Voice], speaker: Speaker, pool: tuple[Sentence, ...],
+            rng: np.random.Generator) -> tuple[Audio, Channel]:
+    """The segments spoken one after another with short pauses, through a random channel
+    (babble: another sentence of the pool, faster and higher)."""
+    pieces: list[Audio] = []
+    for seg, voice in zip(segments, voices, strict=True):
+        if pieces:
+            pieces.append(np.zeros(int(rng.uniform(*PAUSE_S) * SAMPLE_RATE), np.float32))
+        pieces.append(speak(seg.say, voice))
+    speech = np.concatenate(pieces)
+    speech = 0.7 * speech / (np.abs(speech).max() + 1e-9)
+    channel = random_channel(rng)
+    babble = None
+    if channel.noise == "babble":
+        other = pool[int(rng.integers(len(pool)))]
+        talker = Speaker(speaker.variant, 1.2, 70)
+        babble = np.concatenate([speak(s.say, voice_for(s.dialect, talker)) for s in other.segments])
+    return apply(speech, channel, rng, babble), channel
+
+
 def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
     rng = np.random.default_rng([options.seed, index])
     split = "test" if rng.random() < TEST_UTTERANCE_SHARE else "train"
@@ -115,36 +135,22 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
     weights = np.array([SOURCE_WEIGHTS.get(n, 1) for n in names], dtype=float)  # approx:* weigh 1
     source = names[int(rng.choice(len(names), p=weights / weights.sum()))]
     sentence = pools[source][int(rng.integers(len(pools[source])))]
-    variant, speed, pitch = pick_voice(rng, split)
-    voices = [voice_for(seg.dialect, variant, speed, pitch) for seg in sentence.segments]
-    raw = agreement(sentence.segments, voices)
-    segments: list[Segment] = []
-    for seg, voice in zip(sentence.segments, voices, strict=True):
-        fixed = fix_yue(seg, voice) if seg.dialect == "yue" and not raw["yue"].complete else seg
-        if fixed is None:
-            return Utterance(None, raw, {})
-        segments.append(fixed)
-    final = agreement(segments, voices)
-    if not all(a.complete for a in final.values()):
-        return Utterance(None, raw, final)
-    try:
-        pieces: list[Audio] = []
-        for seg, voice in zip(segments, voices, strict=True):
-            if pieces:
-                pieces.append(np.zeros(int(rng.uniform(*PAUSE_S) * SAMPLE_RATE), np.float32))
-            pieces.append(speak(seg.say, voice))
-        speech = np.concatenate(pieces)
-        speech = 0.7 * speech / (np.abs(speech).max() + 1e-9)
-        channel = random_channel(rng)
-        babble = None
-        if channel.noise == "babble":
-            other = pools[source][int(rng.integers(len(pools[source])))]
-            babble = np.concatenate(
-                [speak(s.say, voice_for(s.dialect, variant, 1.2, 70)) for s in other.segments]
-            )
-        audio = apply(speech, channel, rng, babble)
+    speaker = pick_speaker(rng, split)
+    voices = [voice_for(seg.dialect, speaker) for seg in sentence.segments]
+    try:  # espeak-ng crashes now and then (some wide-range variants at the widest ranges)
+        raw = agreement(sentence.segments, voices)
+        segments: list[Segment] = []
+        for seg, voice in zip(sentence.segments, voices, strict=True):
+            fixed = fix_yue(seg, voice) if seg.dialect == "yue" and not raw["yue"].complete else seg
+            if fixed is None:
+                return Utterance(None, raw, {})
+            segments.append(fixed)
+        final = agreement(segments, voices)
+        if not all(a.complete for a in final.values()):
+            return Utterance(None, raw, final)
+        audio, channel = _record(segments, voices, speaker, pools[source], rng)
     except EspeakError:
-        return Utterance(None, raw, final)
+        return Utterance(None, {}, {})
     uid = f"s{options.seed}-{index:07d}"
     path = Path("audio") / f"{uid}.flac"
     (out / path).parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +163,7 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
         sample_rate=channel.sample_rate,
         text=Sentence(tuple(segments), source).text,
         words=words,
-        voice=f"{variant}@{speed}x,p{pitch}",
+        voice=speaker.describe(),
         channel=channel.describe(),
         split=split,
         label_kind="synthetic-approx" if source.startswith("approx:") else "synthetic",

@@ -1,9 +1,10 @@
-"""Synthetic speakers: espeak-ng voice × variant × speed × pitch, split by variant so
-test speakers never appear in training."""
+"""Synthetic speakers: espeak-ng voice × variant × speed × pitch × pitch range, split by
+variant so test speakers never appear in training."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -13,6 +14,19 @@ from asr.synth.espeak import Voice, variants
 # The espeak-ng voice that reads each dialect's segments, and what it is fed.
 LANGUAGE_VOICES = {"cmn": "cmn-latn-pinyin", "yue": "yue", "en": "en", "hak": "hak"}
 TEST_VARIANT_SHARE = 5  # one variant in five is reserved for test
+TONE_RANGES = (100, 200)  # % of the variant's pitch range: espeak-ng's own to about a real speaker's
+
+
+@dataclass(frozen=True)
+class Speaker:
+    variant: str
+    speed: float
+    pitch: int
+    tone_range: int = 100
+
+    def describe(self) -> str:
+        """As the manifest's voice field: m3@1.1x,p40,r150."""
+        return f"{self.variant}@{self.speed}x,p{self.pitch},r{self.tone_range}"
 
 
 def variant_split(variant: str) -> str:
@@ -24,14 +38,16 @@ def split_variants(split: str) -> tuple[str, ...]:
     return tuple(v for v in variants() if variant_split(v) == split)
 
 
-def pick_voice(rng: np.random.Generator, split: str) -> tuple[str, float, int]:
-    """A speaker (variant, speed 0.8–1.3, pitch 25–75) from the split's variants; the
-    same speaker reads every language segment of an utterance."""
+def pick_speaker(rng: np.random.Generator, split: str) -> Speaker:
+    """A speaker (variant, speed 0.8–1.3, pitch 25–75, pitch range 100–200 %) from the
+    split's variants; the same speaker reads every language segment of an utterance."""
     pool = split_variants(split)
     variant = pool[int(rng.integers(len(pool)))]
-    return variant, round(float(rng.uniform(0.8, 1.3)), 2), int(rng.integers(25, 76))
+    speed, pitch = round(float(rng.uniform(0.8, 1.3)), 2), int(rng.integers(25, 76))
+    return Speaker(variant, speed, pitch, int(rng.integers(TONE_RANGES[0], TONE_RANGES[1] + 1)))
 
 
-def voice_for(dialect: str, variant: str, speed: float, pitch: int) -> Voice:
+def voice_for(dialect: str, speaker: Speaker) -> Voice:
     """The dialect's own voice, or the borrowed one reading phonemes (asr.synth.approx)."""
-    return Voice(LANGUAGE_VOICES.get(dialect, APPROX_VOICE), variant, speed, pitch)
+    language = LANGUAGE_VOICES.get(dialect, APPROX_VOICE)
+    return Voice(language, speaker.variant, speaker.speed, speaker.pitch, speaker.tone_range)
