@@ -39,6 +39,7 @@ class BenchmarkSpec:
     dialects: tuple[str, ...]
     utterances: int
     split: str  # "test": sentences and voices no training corpus of any seed contains
+    tone_ranges: tuple[int, int] | None  # speakers' pitch range, %; None for sets made before ranges
 
     @property
     def folder(self) -> Path:
@@ -55,8 +56,9 @@ def load_spec(name: str) -> BenchmarkSpec:
         known = sorted(p.name for p in BENCHMARKS_DIR.iterdir() if (p / "benchmark.json").exists())
         raise ValueError(f"no benchmark {name!r}; known: {', '.join(known)}")
     data = json.loads(path.read_text(encoding="utf-8"))
+    ranges = data.get("tone_ranges")
     return BenchmarkSpec(name, int(data["seed"]), tuple(data["dialects"]), int(data["utterances"]),
-                         str(data["split"]))
+                         str(data["split"]), None if ranges is None else (int(ranges[0]), int(ranges[1])))
 
 
 def default_cache() -> Path:
@@ -80,7 +82,7 @@ def _work(args: tuple[int, SynthOptions, Path]) -> Utterance:
 
 def _synthesised(spec: BenchmarkSpec, indexes: list[int], out: Path) -> Iterator[EvalRow]:
     """The kept utterances among `indexes`, in order, audio written under `out`."""
-    options = SynthOptions(seed=spec.seed, dialects=spec.dialects)
+    options = SynthOptions(seed=spec.seed, dialects=spec.dialects, tone_ranges=spec.tone_ranges)
     sentence_pools(spec.dialects)  # build once before forking
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for result in pool.map(_work, [(i, options, out) for i in indexes], chunksize=4):

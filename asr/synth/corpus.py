@@ -27,7 +27,7 @@ from asr.synth.labels import Agreement, agreement, fix_yue
 from asr.synth.manifest import ManifestRow, WordLabel, write_manifest
 from asr.synth.text import Segment, Sentence
 from asr.synth.voices import LANGUAGE_VOICES as NATIVE_VOICES
-from asr.synth.voices import Speaker, pick_speaker, voice_for
+from asr.synth.voices import TONE_RANGES, Speaker, pick_speaker, voice_for
 
 TEST_UTTERANCE_SHARE = 0.1
 PAUSE_S = (0.15, 0.4)  # between language segments
@@ -43,6 +43,7 @@ SOURCE_WEIGHTS = {
 class SynthOptions:
     seed: int = 1
     dialects: tuple[str, ...] = ("cmn", "yue", "en")
+    tone_ranges: tuple[int, int] | None = TONE_RANGES  # speakers' pitch range, %; None: none
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _record(segments: list[Segment], voices: list[Voice], speaker: Speaker, pool
     babble = None
     if channel.noise == "babble":
         other = pool[int(rng.integers(len(pool)))]
-        talker = Speaker(speaker.variant, 1.2, 70)
+        talker = Speaker(speaker.variant, 1.2, 70, None if speaker.tone_range is None else 100)
         babble = np.concatenate([speak(s.say, voice_for(s.dialect, talker)) for s in other.segments])
     return apply(speech, channel, rng, babble), channel
 
@@ -135,7 +136,7 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
     weights = np.array([SOURCE_WEIGHTS.get(n, 1) for n in names], dtype=float)  # approx:* weigh 1
     source = names[int(rng.choice(len(names), p=weights / weights.sum()))]
     sentence = pools[source][int(rng.integers(len(pools[source])))]
-    speaker = pick_speaker(rng, split)
+    speaker = pick_speaker(rng, split, options.tone_ranges)
     voices = [voice_for(seg.dialect, speaker) for seg in sentence.segments]
     try:  # espeak-ng crashes now and then (some wide-range variants at the widest ranges)
         raw = agreement(sentence.segments, voices)

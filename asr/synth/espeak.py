@@ -26,7 +26,7 @@ class Voice:
     variant: str  # espeak-ng variant file name (f3, Alicia, …); "" for the default
     speed: float  # 0.8–1.3 × the default speaking rate
     pitch: int  # espeak-ng -p, 0–99
-    tone_range: int = 100  # SSML prosody range, % of the voice's own pitch range
+    tone_range: int | None = None  # SSML prosody range, % of the variant's own; None: plain text
 
     @property
     def spec(self) -> str:
@@ -34,13 +34,17 @@ class Voice:
 
     def args(self) -> list[str]:
         rate = round(DEFAULT_WORDS_PER_MINUTE * self.speed)
-        return ["-v", self.spec, "-s", str(rate), "-p", str(self.pitch), "-m"]
+        markup = ["-m"] if self.tone_range is not None else []
+        return ["-v", self.spec, "-s", str(rate), "-p", str(self.pitch), *markup]
 
     def markup(self, text: str) -> str:
-        """The text as SSML with the speaker's pitch range. espeak-ng's yue voice puts its
-        six tones within about three semitones at 100 % (55 at 96 Hz, 22 at 81 Hz), where
-        Cantonese speakers spread them over five or more; 200 % gives about six. The space
-        before the closing tag ends phoneme input ([[…]]), which would otherwise read the tag."""
+        """The text as SSML with the speaker's pitch range (plain text without one, as sets
+        made before ranges were). espeak-ng's yue voice puts its six tones within about three
+        semitones at 100 % (55 at 96 Hz, 22 at 81 Hz), where Cantonese speakers spread them
+        over five or more; 200 % gives about six. The space before the closing tag ends
+        phoneme input ([[…]]), which would otherwise read the tag."""
+        if self.tone_range is None:
+            return text
         return f'<speak><prosody range="{self.tone_range}%">{escape(text)} </prosody></speak>'
 
 

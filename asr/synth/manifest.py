@@ -32,7 +32,7 @@ class ManifestRow:
     sample_rate: int  # Hz
     text: str
     words: tuple[WordLabel, ...]
-    voice: str  # speaker: espeak-ng variant@speed,pitch (or a corpus speaker id)
+    voice: str  # speaker: espeak-ng variant@speed,pitch,range (or a corpus speaker id)
     channel: str
     split: str
     label_kind: str

@@ -22,11 +22,12 @@ class Speaker:
     variant: str
     speed: float
     pitch: int
-    tone_range: int = 100
+    tone_range: int | None = None  # % of the variant's pitch range; None: espeak-ng's plain text
 
     def describe(self) -> str:
-        """As the manifest's voice field: m3@1.1x,p40,r150."""
-        return f"{self.variant}@{self.speed}x,p{self.pitch},r{self.tone_range}"
+        """As the manifest's voice field: m3@1.1x,p40,r150 (m3@1.1x,p40 without a range)."""
+        tone_range = "" if self.tone_range is None else f",r{self.tone_range}"
+        return f"{self.variant}@{self.speed}x,p{self.pitch}{tone_range}"
 
 
 def variant_split(variant: str) -> str:
@@ -38,13 +39,18 @@ def split_variants(split: str) -> tuple[str, ...]:
     return tuple(v for v in variants() if variant_split(v) == split)
 
 
-def pick_speaker(rng: np.random.Generator, split: str) -> Speaker:
-    """A speaker (variant, speed 0.8–1.3, pitch 25–75, pitch range 100–200 %) from the
-    split's variants; the same speaker reads every language segment of an utterance."""
+def pick_speaker(rng: np.random.Generator, split: str,
+                 tone_ranges: tuple[int, int] | None = TONE_RANGES) -> Speaker:
+    """A speaker (variant, speed 0.8–1.3, pitch 25–75, pitch range within `tone_ranges` %)
+    from the split's variants; the same speaker reads every language segment of an
+    utterance. Without `tone_ranges` nothing more is drawn: the speakers of sets made
+    before pitch ranges."""
     pool = split_variants(split)
     variant = pool[int(rng.integers(len(pool)))]
     speed, pitch = round(float(rng.uniform(0.8, 1.3)), 2), int(rng.integers(25, 76))
-    return Speaker(variant, speed, pitch, int(rng.integers(TONE_RANGES[0], TONE_RANGES[1] + 1)))
+    if tone_ranges is None:
+        return Speaker(variant, speed, pitch)
+    return Speaker(variant, speed, pitch, int(rng.integers(tone_ranges[0], tone_ranges[1] + 1)))
 
 
 def voice_for(dialect: str, speaker: Speaker) -> Voice:
