@@ -5,9 +5,10 @@ bins hold F0 only implicitly, in the spacing of harmonics. Kaldi's recipes for M
 and Cantonese add pitch for the same reason. These features use the fbank frames exactly (the
 same 25 ms window and 10 ms shift) and nothing outside them, so they stream like fbank:
 chunk by chunk equals the whole audio. The estimate is the normalised cross-correlation
-(NCCF) of each frame with itself shifted by every lag from 2.5 ms (400 Hz) to 14.3 ms
-(70 Hz); the period is the shortest lag whose NCCF peak comes within 3 % of the best
-one, which avoids picking twice the period (an octave too low).
+(NCCF) of each frame with itself shifted by every lag from 2.5 ms (400 Hz) to 18.2 ms
+(55 Hz); the period is the shortest lag whose NCCF peak comes within 3 % of the best
+one, which avoids picking twice the period (an octave too low). The floor was 70 Hz until
+it showed that deep voices' low Cantonese tones (21, 22, 13 at 60–70 Hz) lost their pitch.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import torch
 
 PITCH_DIMS = 2  # NCCF at the period (voicing, in [-1, 1]) and log F0 in Hz
-MIN_F0_HZ = 70.0
+MIN_F0_HZ = 55.0
 MAX_F0_HZ = 400.0
 PEAK_FRACTION = 0.97
 
