@@ -138,6 +138,8 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
     sentence = pools[source][int(rng.integers(len(pools[source])))]
     speaker = pick_speaker(rng, split, options.tone_ranges)
     voices = [voice_for(seg.dialect, speaker) for seg in sentence.segments]
+    raw: dict[str, Agreement] = {}
+    final: dict[str, Agreement] = {}
     try:  # espeak-ng crashes now and then (some wide-range variants at the widest ranges)
         raw = agreement(sentence.segments, voices)
         segments: list[Segment] = []
@@ -151,7 +153,7 @@ def synthesise(index: int, options: SynthOptions, out: Path) -> Utterance:
             return Utterance(None, raw, final)
         audio, channel = _record(segments, voices, speaker, pools[source], rng)
     except EspeakError:
-        return Utterance(None, {}, {})
+        return Utterance(None, raw, final)
     uid = f"s{options.seed}-{index:07d}"
     path = Path("audio") / f"{uid}.flac"
     (out / path).parent.mkdir(parents=True, exist_ok=True)
