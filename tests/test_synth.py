@@ -16,12 +16,12 @@ from asr.lexicon import read_lexicon
 from asr.synth.approx import approx_segment, nearest_tone, syllable_phonemes
 from asr.synth.channel import Channel, apply
 from asr.synth.corpus import SynthOptions, generate, sentence_pools
-from asr.synth.espeak import SAMPLE_RATE, Voice, speak
+from asr.synth.espeak import SAMPLE_RATE, Speaker, Voice, speak
 from asr.synth.hakka import hakka_segment, said_tone, spellings
 from asr.synth.labels import approx_agreement, cmn_agreement, espeak_jyutping, hak_agreement
 from asr.synth.manifest import read_manifest
 from asr.synth.text import lexicon_table, mandarin_segment
-from asr.synth.voices import Speaker, split_variants, variant_split, voice_for
+from asr.synth.voices import split_variants, variant_split, voice_for
 from asr.units import parse_units, syllables_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "synth"
@@ -69,7 +69,7 @@ def test_generation_is_deterministic_and_splits_hold(tmp_path: Path) -> None:
 
 def test_telephone_channel_is_band_limited_8k_and_companded() -> None:
     rng = np.random.default_rng(0)
-    speech = speak("ni3 hao3 wo3 xiang3 wen4 yi1 xia4", Voice("cmn-latn-pinyin", "", 1.0, 50))
+    speech = speak("ni3 hao3 wo3 xiang3 wen4 yi1 xia4", Voice("cmn-latn-pinyin", Speaker("", 1.0, 50)))
     channel = Channel("phone-8k-ulaw", "none", 30, False, 0.0, 0.1, 0.1)
     audio = apply(speech, channel, rng, None)
     assert channel.sample_rate == 8000
@@ -83,7 +83,7 @@ def test_telephone_channel_is_band_limited_8k_and_companded() -> None:
 
 def test_noise_is_added_at_the_requested_snr() -> None:
     rng = np.random.default_rng(1)
-    speech = speak("ni3 hao3", Voice("cmn-latn-pinyin", "", 1.0, 50))
+    speech = speak("ni3 hao3", Voice("cmn-latn-pinyin", Speaker("", 1.0, 50)))
     clean = apply(speech, Channel("app-16k", "none", 10, False, 0.0, 0.0, 0.0), rng, None)
     noisy = apply(speech, Channel("app-16k", "pink", 10, False, 0.0, 0.0, 0.0), rng, None)
     snr = 10 * np.log10(np.mean(clean**2) / np.mean((noisy - clean) ** 2))
@@ -104,7 +104,7 @@ def _voiced_log_f0(text: str, voice: Voice) -> float:
 def test_a_wider_pitch_range_spreads_the_cantonese_tones_apart() -> None:
     spread = []
     for tone_range in (100, 200):
-        voice = Voice("yue", "", 1.0, 50, tone_range)
+        voice = Voice("yue", Speaker("", 1.0, 50, tone_range))
         spread.append(_voiced_log_f0("诗诗诗", voice) - _voiced_log_f0("事事事", voice))  # 55 vs 22
     assert spread[0] > 0.1 and spread[1] > spread[0] + 0.1  # about 3 semitones, then 6
 
@@ -112,7 +112,7 @@ def test_a_wider_pitch_range_spreads_the_cantonese_tones_apart() -> None:
 def test_mandarin_third_tone_sandhi_counts_as_agreement() -> None:
     segment = mandarin_segment(["你好", "我", "很", "好"])
     assert segment is not None
-    result = cmn_agreement(segment, Voice("cmn-latn-pinyin", "", 1.0, 50))
+    result = cmn_agreement(segment, Voice("cmn-latn-pinyin", Speaker("", 1.0, 50)))
     assert result.syllables == 5 and result.complete
 
 

@@ -22,12 +22,12 @@ from asr.synth import hakka
 from asr.synth import text as sources
 from asr.synth.approx import approx_segment
 from asr.synth.channel import Channel, apply, random_channel
-from asr.synth.espeak import SAMPLE_RATE, Audio, EspeakError, Voice, speak
+from asr.synth.espeak import SAMPLE_RATE, Audio, EspeakError, Speaker, Voice, speak
 from asr.synth.labels import Agreement, agreement, fix_yue
 from asr.synth.manifest import ManifestRow, WordLabel, write_manifest
 from asr.synth.text import Segment, Sentence
 from asr.synth.voices import LANGUAGE_VOICES as NATIVE_VOICES
-from asr.synth.voices import TONE_RANGES, Speaker, pick_speaker, voice_for
+from asr.synth.voices import TONE_RANGES, pick_speaker, voice_for
 
 TEST_UTTERANCE_SHARE = 0.1
 PAUSE_S = (0.15, 0.4)  # between language segments

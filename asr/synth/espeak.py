@@ -21,21 +21,38 @@ Audio = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
-class Voice:
-    language: str  # espeak-ng voice: cmn-latn-pinyin, yue, hak, en
+class Speaker:
+    """Who speaks, whatever the language: the same in every segment of an utterance."""
+
     variant: str  # espeak-ng variant file name (f3, Alicia, …); "" for the default
     speed: float  # 0.8–1.3 × the default speaking rate
     pitch: int  # espeak-ng -p, 0–99
     tone_range: int | None = None  # SSML prosody range, % of the variant's own; None: plain text
 
+    def describe(self) -> str:
+        """As the manifest's voice field: m3@1.1x,p40,r150 (m3@1.1x,p40 without a range)."""
+        tone_range = "" if self.tone_range is None else f",r{self.tone_range}"
+        return f"{self.variant}@{self.speed}x,p{self.pitch}{tone_range}"
+
+
+@dataclass(frozen=True)
+class Voice:
+    language: str  # espeak-ng voice: cmn-latn-pinyin, yue, hak, en
+    speaker: Speaker
+
     @property
     def spec(self) -> str:
-        return f"{self.language}+{self.variant}" if self.variant else self.language
+        variant = self.speaker.variant
+        return f"{self.language}+{variant}" if variant else self.language
+
+    @property
+    def tone_range(self) -> int | None:
+        return self.speaker.tone_range
 
     def args(self) -> list[str]:
-        rate = round(DEFAULT_WORDS_PER_MINUTE * self.speed)
+        rate = round(DEFAULT_WORDS_PER_MINUTE * self.speaker.speed)
         markup = ["-m"] if self.tone_range is not None else []
-        return ["-v", self.spec, "-s", str(rate), "-p", str(self.pitch), *markup]
+        return ["-v", self.spec, "-s", str(rate), "-p", str(self.speaker.pitch), *markup]
 
     def markup(self, text: str) -> str:
         """The text as SSML with the speaker's pitch range (plain text without one, as sets

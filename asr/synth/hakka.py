@@ -22,12 +22,12 @@ from functools import cache
 import numpy as np
 
 from asr.notation import sixian
-from asr.synth.espeak import Voice, phonemes
+from asr.synth.espeak import Speaker, Voice, phonemes
 from asr.synth.text import Segment, Sentence, SpokenWord, lexicon_table
 from asr.units import UnitError, syllables_of
 
 DIALECT = "hak"
-CHECK_VOICE = Voice("hak", "", 1.0, 50)  # spelling rules are the language's, not a variant's
+CHECK_VOICE = Voice("hak", Speaker("", 1.0, 50))  # spelling rules are the language's, not a variant's
 BATCH = 400  # spellings per espeak-ng call, separated by "|" (which it writes back as "_|")
 Syllable = tuple[str, ...]
 

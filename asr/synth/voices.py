@@ -4,30 +4,16 @@ variant so test speakers never appear in training."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 
 from asr.synth.approx import APPROX_VOICE
-from asr.synth.espeak import Voice, variants
+from asr.synth.espeak import Speaker, Voice, variants
 
 # The espeak-ng voice that reads each dialect's segments, and what it is fed.
 LANGUAGE_VOICES = {"cmn": "cmn-latn-pinyin", "yue": "yue", "en": "en", "hak": "hak"}
 TEST_VARIANT_SHARE = 5  # one variant in five is reserved for test
 TONE_RANGES = (100, 200)  # % of the variant's pitch range: espeak-ng's own to about a real speaker's
-
-
-@dataclass(frozen=True)
-class Speaker:
-    variant: str
-    speed: float
-    pitch: int
-    tone_range: int | None = None  # % of the variant's pitch range; None: espeak-ng's plain text
-
-    def describe(self) -> str:
-        """As the manifest's voice field: m3@1.1x,p40,r150 (m3@1.1x,p40 without a range)."""
-        tone_range = "" if self.tone_range is None else f",r{self.tone_range}"
-        return f"{self.variant}@{self.speed}x,p{self.pitch}{tone_range}"
 
 
 def variant_split(variant: str) -> str:
@@ -39,8 +25,7 @@ def split_variants(split: str) -> tuple[str, ...]:
     return tuple(v for v in variants() if variant_split(v) == split)
 
 
-def pick_speaker(rng: np.random.Generator, split: str,
-                 tone_ranges: tuple[int, int] | None = TONE_RANGES) -> Speaker:
+def pick_speaker(rng: np.random.Generator, split: str, tone_ranges: tuple[int, int] | None) -> Speaker:
     """A speaker (variant, speed 0.8–1.3, pitch 25–75, pitch range within `tone_ranges` %)
     from the split's variants; the same speaker reads every language segment of an
     utterance. Without `tone_ranges` nothing more is drawn: the speakers of sets made
@@ -56,4 +41,4 @@ def pick_speaker(rng: np.random.Generator, split: str,
 def voice_for(dialect: str, speaker: Speaker) -> Voice:
     """The dialect's own voice, or the borrowed one reading phonemes (asr.synth.approx)."""
     language = LANGUAGE_VOICES.get(dialect, APPROX_VOICE)
-    return Voice(language, speaker.variant, speaker.speed, speaker.pitch, speaker.tone_range)
+    return Voice(language, speaker)
