@@ -150,7 +150,7 @@ def train(
         ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
         pitch=options.pitch, relative_pitch=options.relative_pitch, local_frames=options.local_frames,
         extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options)),
-               "history": training_history(data, out, options)},
+               "history": training_history(data, out, options, start)},
     )
     cmvn = Cmvn.estimate([fbank(e.audio, config.features) for e in train_set[:500]])
     model = AcousticModel(config, cmvn)
@@ -261,12 +261,12 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
     )
 
 
-def training_history(data: list[Path], out: Path, options: TrainOptions) -> str:
+def training_history(data: list[Path], out: Path, options: TrainOptions, start: AcousticModel | None) -> str:
     """The commands that made this model, oldest first: a fine-tuned model's card shows the
-    run it started from too."""
+    run it started from (`start`, loaded from --init) too."""
     history = ""
-    if options.init:
-        prior = load_model(Path(options.init)).config.extra
+    if start is not None:
+        prior = start.config.extra
         history = prior.get("history") or train_command(
             [Path(d) for d in prior["data"].split()], Path(options.init),
             TrainOptions(**json.loads(prior["options"])),
