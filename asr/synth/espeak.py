@@ -45,13 +45,9 @@ class Voice:
         variant = self.speaker.variant
         return f"{self.language}+{variant}" if variant else self.language
 
-    @property
-    def tone_range(self) -> int | None:
-        return self.speaker.tone_range
-
     def args(self) -> list[str]:
         rate = round(DEFAULT_WORDS_PER_MINUTE * self.speaker.speed)
-        markup = ["-m"] if self.tone_range is not None else []
+        markup = ["-m"] if self.speaker.tone_range is not None else []
         return ["-v", self.spec, "-s", str(rate), "-p", str(self.speaker.pitch), *markup]
 
     def markup(self, text: str) -> str:
@@ -60,9 +56,9 @@ class Voice:
         semitones at 100 % (55 at 96 Hz, 22 at 81 Hz), where Cantonese speakers spread them
         over five or more; 200 % gives about six. The space before the closing tag ends
         phoneme input ([[…]]), which would otherwise read the tag."""
-        if self.tone_range is None:
+        if self.speaker.tone_range is None:
             return text
-        return f'<speak><prosody range="{self.tone_range}%">{escape(text)} </prosody></speak>'
+        return f'<speak><prosody range="{self.speaker.tone_range}%">{escape(text)} </prosody></speak>'
 
 
 class EspeakError(RuntimeError):
