@@ -19,7 +19,7 @@ import torch
 from asr.audio import Samples
 from asr.decode_result import LogProbs
 from asr.features import StreamingFbank
-from asr.model import FRAME_MS, AcousticModel, ModelStream, load_model, with_int8_linears
+from asr.model import AcousticModel, ModelStream, load_model, with_int8_linears
 
 ModelKind = Literal["xiangyin-emformer", "hf-ctc"]
 HF_ARCHITECTURES = ("Wav2Vec2ForCTC", "HubertForCTC", "Data2VecAudioForCTC", "WavLMForCTC")
@@ -87,7 +87,7 @@ class EmformerFront:
         self.info = ModelInfo(
             path=str(path or ""), kind="xiangyin-emformer", architecture="Emformer", vocabulary="units",
             tokens=len(config.units), dialects=config.dialects, chunk_ms=config.chunk_ms, window_ms=0,
-            hop_ms=0, parameters=model.parameters_count, frame_shift_ms=FRAME_MS,
+            hop_ms=0, parameters=model.parameters_count, frame_shift_ms=config.output_frame_ms,
         )
         self.tokens = config.units
 

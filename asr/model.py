@@ -34,7 +34,8 @@ from asr.relative_pitch import RelativePitch
 
 SUBSAMPLING = 4
 FEATURE_SHIFT_MS = 10
-FRAME_MS = SUBSAMPLING * FEATURE_SHIFT_MS  # one output frame: 40 ms
+FRAME_MS = SUBSAMPLING * FEATURE_SHIFT_MS  # one encoder frame: 40 ms
+CTC_SLOTS = (1, 2, 4)  # CTC outputs per encoder frame
 _SCRIPTING = threading.Lock()  # streams of one model share one compiled encoder
 
 
@@ -46,6 +47,7 @@ class ModelConfig:
     pitch: bool = False  # features end with voicing and log F0 (asr.pitch)
     local_frames: int = 0  # causal depthwise convolution over this many 40 ms frames (0: none)
     relative_pitch: bool = False  # one more input: log F0 against the voice's mean (asr.relative_pitch)
+    ctc_slots: int = 1  # CTC outputs per 40 ms frame: fast speech has more units than frames
     d_model: int = 256
     num_heads: int = 4
     ffn_dim: int = 1024
@@ -63,6 +65,8 @@ class ModelConfig:
             raise ValueError(f"lookahead_ms must be a multiple of {FRAME_MS} up to one chunk")
         if self.relative_pitch and not self.pitch:
             raise ValueError("relative_pitch needs the pitch features")
+        if self.ctc_slots not in CTC_SLOTS:
+            raise ValueError(f"ctc_slots must be one of {CTC_SLOTS}, got {self.ctc_slots}")
 
     @property
     def features(self) -> FbankOptions:
@@ -72,6 +76,11 @@ class ModelConfig:
     def input_dims(self) -> int:
         """Columns the subsampling reads: the features, and relative pitch when on."""
         return self.features.dims + (1 if self.relative_pitch else 0)
+
+    @property
+    def output_frame_ms(self) -> float:
+        """Time between CTC (and dialect) outputs."""
+        return FRAME_MS / self.ctc_slots
 
     @property
     def segment(self) -> int:
@@ -115,7 +124,7 @@ class AcousticModel(nn.Module):
         voicing = config.num_mel_bins  # the first pitch column
         self.relative = (RelativePitch(voicing, cmvn.mean[voicing], cmvn.std[voicing], config.feature_block)
                          if config.relative_pitch else None)
-        self.ctc = nn.Linear(d, len(config.units))
+        self.ctc = nn.Linear(d, len(config.units) * config.ctc_slots)
         self.dialect = nn.Linear(d, len(config.dialects))
 
     def embed(self, features: torch.Tensor) -> torch.Tensor:
@@ -133,16 +142,14 @@ class AcousticModel(nn.Module):
         self, features: torch.Tensor, lengths: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Training path. features: (batch, frames, mels) CMVN-normalised, frames a multiple
-        of 4 × segment; returns CTC log-probs, dialect log-probs per frame, and frame lengths."""
+        of 4 × segment; returns CTC log-probs, dialect log-probs per output frame, and output
+        frame lengths."""
         x = self.embed(features)
         frames = lengths // SUBSAMPLING
         padded = torch.nn.functional.pad(x, (0, 0, 0, self.config.right_context))
         encoded, _ = self.encoder(padded, frames + self.config.right_context)
-        return (
-            self.ctc(encoded).log_softmax(-1),
-            self.dialect(encoded).log_softmax(-1),
-            frames,
-        )
+        units, dialects = outputs(self.ctc(encoded), self.dialect(encoded), self.config.ctc_slots)
+        return units, dialects, frames * self.config.ctc_slots
 
     def stream(self) -> ModelStream:
         return ModelStream(self)
@@ -183,6 +190,20 @@ class LocalContext(nn.Module):
         return out, context[:, context.shape[1] - history.shape[1] :]
 
 
+def outputs(
+    ctc_logits: torch.Tensor, dialect_logits: torch.Tensor, slots: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The heads' logits (…, frames, ·) → CTC and dialect log-probs (…, frames × slots, ·).
+    With several slots each 40 ms frame emits that many CTC outputs in a row, so a syllable
+    of four units fits the three frames a fast speaker gives it; the frame's dialect
+    log-probs are repeated so both outputs keep one time axis."""
+    units = torch.stack(ctc_logits.chunk(slots, dim=-1), dim=-2).flatten(-3, -2).log_softmax(-1)
+    dialects = dialect_logits.log_softmax(-1)
+    if slots > 1:
+        dialects = dialects.repeat_interleave(slots, dim=-2)
+    return units, dialects
+
+
 def pad_to_segments(features: torch.Tensor, config: ModelConfig) -> torch.Tensor:
     """Pad (frames, mels) with zeros to whole segments: the final chunk is always complete,
     in training and in streaming alike."""
@@ -203,6 +224,7 @@ class StreamingSteps(nn.Module):
         self.encoder = model.encoder
         self.ctc = model.ctc
         self.dialect = model.dialect
+        self.ctc_slots = model.config.ctc_slots
 
     @torch.jit.export
     def embed(
@@ -228,7 +250,8 @@ class StreamingSteps(nn.Module):
         and dialect log-probs and the next state."""
         with torch.no_grad():
             encoded, _, next_state = self.encoder.infer(window, length, state)
-            return self.ctc(encoded[0]).log_softmax(-1), self.dialect(encoded[0]).log_softmax(-1), next_state
+            units, dialects = outputs(self.ctc(encoded[0]), self.dialect(encoded[0]), self.ctc_slots)
+            return units, dialects, next_state
 
 
 class ModelStream:
@@ -249,8 +272,8 @@ class ModelStream:
         self.none = (torch.zeros(0, len(self.config.units)), torch.zeros(0, len(self.config.dialects)))
 
     def accept(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(frames, mels) normalised features → (new frames, units) CTC log-probs and
-        (new frames, dialects) dialect log-probs."""
+        """(frames, mels) normalised features → (new output frames, units) CTC log-probs
+        and (new output frames, dialects) dialect log-probs."""
         self.features_seen += len(features)
         self.pending = torch.cat([self.pending, features]) if len(self.pending) else features
         block = self.config.feature_block
@@ -315,17 +338,19 @@ def with_int8_linears(model: AcousticModel) -> AcousticModel:
 def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> AcousticModel:
     """`model` grown to `config`: pitch columns (their CMVN from `estimated`, made on
     features with pitch), the relative-pitch column, a local-context convolution it lacked,
-    wider feed-forward layers, and new units and dialects (a lexicon added for a new
-    dialect), through weights that start at zero (the new input columns' and hidden
+    wider feed-forward layers, more CTC slots per frame (each a copy of the one slot, so
+    greedy decoding gives the same units), and new units and dialects (a lexicon added for
+    a new dialect), through weights that start at zero (the new input columns' and hidden
     units' outputs) or far below the rest (a new unit's or dialect's output), so it
     computes what `model` did until fine-tuning teaches it to use them. Growing
     capacity this way keeps what a small model learnt in hours of CPU training."""
     start = model.config
     if replace(config, pitch=start.pitch, relative_pitch=start.relative_pitch,
                local_frames=start.local_frames, ffn_dim=start.ffn_dim, dropout=start.dropout,
-               units=start.units, dialects=start.dialects, extra=start.extra) != start:
-        raise ValueError("only pitch, relative pitch, local context, feed-forward width, units and "
-                         "dialects can be added to a model")
+               units=start.units, dialects=start.dialects, ctc_slots=start.ctc_slots,
+               extra=start.extra) != start:
+        raise ValueError("only pitch, relative pitch, local context, feed-forward width, CTC slots, "
+                         "units and dialects can be added to a model")
     if config.units[0] != start.units[0] or not set(start.units) <= set(config.units):
         raise ValueError("a model keeps its units (and its blank first)")
     if not set(start.dialects) <= set(config.dialects):
@@ -333,6 +358,8 @@ def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> Acous
     if ((start.pitch and not config.pitch) or (start.relative_pitch and not config.relative_pitch)
             or start.local_frames not in (0, config.local_frames)):
         raise ValueError("a model keeps its pitch inputs and its local context")
+    if start.ctc_slots not in (1, config.ctc_slots):
+        raise ValueError(f"CTC slots grow from one, not from {start.ctc_slots} to {config.ctc_slots}")
     if config.ffn_dim < start.ffn_dim:
         raise ValueError(f"feed-forward layers can grow, not shrink ({start.ffn_dim} → {config.ffn_dim})")
     mels = start.num_mel_bins
@@ -355,9 +382,13 @@ def widened(model: AcousticModel, config: ModelConfig, estimated: Cmvn) -> Acous
             state[name] = torch.cat([weight, fresh[name][len(weight):]])
         elif name.endswith("pos_ff.4.weight"):  # … and outputs that start at zero
             state[name] = torch.cat([weight, weight.new_zeros(len(weight), added_units)], dim=1)
-    for head, old, new in (("ctc", start.units, config.units), ("dialect", start.dialects, config.dialects)):
-        state[f"{head}.weight"], state[f"{head}.bias"] = _rows_by_name(
-            state[f"{head}.weight"], state[f"{head}.bias"], old, new)
+    state["dialect.weight"], state["dialect.bias"] = _rows_by_name(
+        state["dialect.weight"], state["dialect.bias"], start.dialects, config.dialects)
+    slots = [_rows_by_name(weight, bias, start.units, config.units) for weight, bias in zip(
+        state["ctc.weight"].chunk(start.ctc_slots), state["ctc.bias"].chunk(start.ctc_slots), strict=True)]
+    slots *= config.ctc_slots // start.ctc_slots  # every new slot a copy: CTC merges the repeats
+    state["ctc.weight"] = torch.cat([weight for weight, _ in slots])
+    state["ctc.bias"] = torch.cat([bias for _, bias in slots])
     grown.load_state_dict(state)
     return grown
 

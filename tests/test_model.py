@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from asr.ctc_path import collapsed
 from asr.features import Cmvn, FbankOptions, StreamingFbank, fbank
 from asr.model import (
     AcousticModel,
@@ -27,12 +28,12 @@ PITCH_CMVN = Cmvn((*CMVN.mean, 0.5, 5.0), (*CMVN.std, 0.3, 0.4))  # voicing, log
 
 def model(
     chunk_ms: int = 320, lookahead_ms: int = 160, layers: int = 10, local_frames: int = 0,
-    relative_pitch: bool = False,
+    relative_pitch: bool = False, ctc_slots: int = 1,
 ) -> AcousticModel:
     torch.manual_seed(0)
     config = ModelConfig(UNITS, ("cmn", "yue", "en"), chunk_ms=chunk_ms, lookahead_ms=lookahead_ms,
                          num_layers=layers, local_frames=local_frames, pitch=relative_pitch,
-                         relative_pitch=relative_pitch)
+                         relative_pitch=relative_pitch, ctc_slots=ctc_slots)
     return AcousticModel(config, PITCH_CMVN if relative_pitch else CMVN).eval()
 
 
@@ -68,13 +69,15 @@ def voiced_audio(samples: int, seed: int) -> torch.Tensor:
     return 0.1 * torch.sin(2 * torch.pi * (120 + 40 * t) * t) * (t % 1.0 < 0.6) + 0.02 * torch.randn(samples)
 
 
-@pytest.mark.parametrize(("chunk_ms", "lookahead_ms", "local_frames", "relative"),
-                         [(160, 0, 0, False), (320, 160, 0, False), (640, 640, 0, False),
-                          (320, 160, 6, False), (160, 0, 9, False), (320, 160, 8, True), (640, 320, 0, True)])
+@pytest.mark.parametrize(("chunk_ms", "lookahead_ms", "local_frames", "relative", "slots"),
+                         [(160, 0, 0, False, 1), (320, 160, 0, False, 1), (640, 640, 0, False, 1),
+                          (320, 160, 6, False, 1), (160, 0, 9, False, 1), (320, 160, 8, True, 1),
+                          (640, 320, 0, True, 1), (320, 160, 8, True, 2), (160, 40, 0, False, 4)])
 def test_streaming_equals_offline(
-    chunk_ms: int, lookahead_ms: int, local_frames: int, relative: bool
+    chunk_ms: int, lookahead_ms: int, local_frames: int, relative: bool, slots: int
 ) -> None:
-    m = model(chunk_ms, lookahead_ms, layers=4, local_frames=local_frames, relative_pitch=relative)
+    m = model(chunk_ms, lookahead_ms, layers=4, local_frames=local_frames, relative_pitch=relative,
+              ctc_slots=slots)
     audio = voiced_audio(16000 * 3 + 1234, seed=1)
     full, incremental = offline(m, audio), streamed(m, audio, seed=chunk_ms)
     assert full.shape == incremental.shape
@@ -107,6 +110,32 @@ def test_a_widened_model_starts_where_it_was_and_streams_like_offline() -> None:
         widened(wide, m.config, m.cmvn)
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         widened(wide, replace(config, relative_pitch=False), m.cmvn)
+
+
+def test_a_model_given_ctc_slots_keeps_its_greedy_units_and_learns_to_use_them() -> None:
+    """Two CTC outputs per 40 ms frame start as copies of the one: CTC merges the repeats."""
+    m = model(layers=2)
+    audio = voiced_audio(16000 * 2 + 321, seed=3)
+    grown = widened(m, replace(m.config, ctc_slots=2), m.cmvn).eval()
+    assert grown.config.output_frame_ms == 20
+    before, after = offline(m, audio), offline(grown, audio)
+    assert after.shape == (2 * before.shape[0], before.shape[1])
+    assert (after[0::2] - before).abs().max().item() <= 1e-5
+    assert (after[1::2] - before).abs().max().item() <= 1e-5
+    assert collapsed(after.argmax(-1).tolist()) == collapsed(before.argmax(-1).tolist())
+    with torch.no_grad():  # as after fine-tuning: the second slot says something else
+        grown.ctc.bias[len(UNITS):] += torch.randn(len(UNITS))
+    full, incremental = offline(grown, audio), streamed(grown, audio, seed=5)
+    assert (full[1::2] - after[1::2]).abs().max().item() > 1e-2
+    assert (full - incremental).abs().max().item() <= 1e-4
+    with pytest.raises(ValueError, match="CTC slots grow from one"):
+        widened(replace_slots(grown, 4), replace(m.config, ctc_slots=2), m.cmvn)
+    with pytest.raises(ValueError, match="ctc_slots must be one of"):
+        replace(m.config, ctc_slots=3)
+
+
+def replace_slots(m: AcousticModel, slots: int) -> AcousticModel:
+    return AcousticModel(replace(m.config, ctc_slots=slots), m.cmvn)
 
 
 def test_a_model_grows_new_units_and_dialects_by_name_and_keeps_its_outputs() -> None:

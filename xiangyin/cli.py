@@ -240,7 +240,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                            learning_rate=args.learning_rate, init=args.init or "",
                            schedule=args.schedule, time_mask_frames=args.time_mask_frames, pitch=args.pitch,
                            relative_pitch=args.relative_pitch, local_frames=args.local_frames,
-                           ema_decay=args.ema_decay)
+                           ctc_slots=args.ctc_slots, ema_decay=args.ema_decay)
 
     def report(log: EpochLog) -> None:
         print(f"epoch {log.epoch:3d}  step {log.steps:6d}  loss {log.train_loss:7.3f}  "
@@ -388,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--local-frames", type=int, default=0,
                    help="causal convolution over this many 40 ms frames, which gives the Emformer frame "
                         "order (an --init model without it is widened)")
+    p.add_argument("--ctc-slots", type=int, default=1, choices=(1, 2, 4),
+                   help="CTC outputs per 40 ms frame: 2 lets fast speech (more units than frames) through "
+                        "(an --init model of one slot starts with copies of it)")
     p.add_argument("--ema-decay", type=float, default=0.0,
                    help="evaluate and export an exponential moving average of the weights, e.g. 0.999 "
                         "(about the last 1,000 steps); 0 exports them as trained")

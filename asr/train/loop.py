@@ -57,6 +57,7 @@ class TrainOptions:
     pitch: bool = False  # add voicing and log F0 to the features (asr.pitch); --init may lack them
     local_frames: int = 0  # causal local-context convolution (asr.model); --init may lack it
     relative_pitch: bool = False  # log F0 against the voice's mean (asr.relative_pitch); --init may lack it
+    ctc_slots: int = 1  # CTC outputs per 40 ms frame (asr.model); an --init model of one slot is copied
     ema_decay: float = 0.0  # evaluate and export a moving average of the weights (0: the weights as trained)
 
     def __post_init__(self) -> None:
@@ -149,6 +150,7 @@ def train(
         model_units(), dialects, d_model=options.d_model, num_layers=options.num_layers,
         ffn_dim=options.ffn_dim, chunk_ms=options.chunk_ms, lookahead_ms=options.lookahead_ms,
         pitch=options.pitch, relative_pitch=options.relative_pitch, local_frames=options.local_frames,
+        ctc_slots=options.ctc_slots,
         extra={"data": " ".join(str(d) for d in data), "options": json.dumps(asdict(options)),
                "history": training_history(data, out, options, start)},
     )
@@ -256,6 +258,7 @@ def train_command(data: list[Path], out: Path, options: TrainOptions) -> str:
         + (" --pitch" if options.pitch else "")
         + (" --relative-pitch" if options.relative_pitch else "")
         + (f" --local-frames {options.local_frames}" if options.local_frames else "")
+        + (f" --ctc-slots {options.ctc_slots}" if options.ctc_slots != 1 else "")
         + (f" --ffn-dim {options.ffn_dim}" if options.ffn_dim != FFN_PER_D_MODEL * options.d_model else "")
         + (f" --ema-decay {options.ema_decay:g}" if options.ema_decay else "")
     )
@@ -312,12 +315,13 @@ def write_card(
     pitch = " + pitch (voicing, log F0)" if config.pitch else ""
     relative = " + log F0 against the voice's mean so far" if config.relative_pitch else ""
     local = f" → causal local context over {config.local_frames} frames" if config.local_frames else ""
+    slots = f", {config.ctc_slots} CTC outputs per 40 ms frame" if config.ctc_slots > 1 else ""
     averaged = (f" (a moving average of the trained ones, decay {options.ema_decay:g} a step)"
                 if options.ema_decay else "")
     architecture = (
         f"{config.num_mel_bins}-dim fbank{pitch} + CMVN{relative} → ×4 conv subsampling{local} → Emformer "
         f"({config.num_layers} layers, d={config.d_model}, feed-forward {config.ffn_dim}), "
-        f"{config.chunk_ms} ms chunks, {config.lookahead_ms} ms look-ahead."
+        f"{config.chunk_ms} ms chunks, {config.lookahead_ms} ms look-ahead{slots}."
     )
     card = f"""# Acoustic model card
 
