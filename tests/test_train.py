@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from asr.front import EmformerFront
 from asr.model import load_model
 from asr.train.augment import mix_noise, spec_augment, speed_perturb
 from asr.train.loop import COSINE_FLOOR, TrainOptions, train
@@ -98,6 +99,21 @@ def test_fine_tuning_with_pitch_and_local_context_widens_a_model_without_them(
     without = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "b")})
     with pytest.raises(ValueError, match="keeps its pitch inputs"):
         train([FIXTURES], tmp_path / "c", without)
+
+
+def test_fine_tuning_with_two_ctc_slots_starts_each_as_the_one(built: list[str], tmp_path: Path) -> None:
+    train([FIXTURES], tmp_path / "a", TrainOptions(**{**TINY.__dict__, "epochs": 1}))
+    slots = TrainOptions(**{**TINY.__dict__, "epochs": 1, "init": str(tmp_path / "a"), "learning_rate": 1e-9,
+                            "ctc_slots": 2})
+    train([FIXTURES], tmp_path / "b", slots)
+    start, after = load_model(tmp_path / "a"), load_model(tmp_path / "b")
+    units, weight = len(start.config.units), after.state_dict()["ctc.weight"]
+    assert after.config.ctc_slots == 2 and weight.shape[0] == 2 * units
+    assert torch.allclose(weight[:units], start.state_dict()["ctc.weight"], atol=1e-2)
+    assert torch.allclose(weight[units:], start.state_dict()["ctc.weight"], atol=1e-2)
+    assert EmformerFront(after).info.frame_shift_ms == 20  # word times follow the outputs
+    assert "--ctc-slots 2" in (tmp_path / "b" / "README.md").read_text()
+    assert "2 CTC outputs per 40 ms frame" in (tmp_path / "b" / "README.md").read_text()
 
 
 def test_a_moving_average_of_the_weights_is_exported_and_survives_a_resume(
