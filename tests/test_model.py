@@ -129,13 +129,9 @@ def test_a_model_given_ctc_slots_keeps_its_greedy_units_and_learns_to_use_them()
     assert (full[1::2] - after[1::2]).abs().max().item() > 1e-2
     assert (full - incremental).abs().max().item() <= 1e-4
     with pytest.raises(ValueError, match="CTC slots grow from one"):
-        widened(replace_slots(grown, 4), replace(m.config, ctc_slots=2), m.cmvn)
+        widened(AcousticModel(replace(m.config, ctc_slots=4), m.cmvn), replace(m.config, ctc_slots=2), m.cmvn)
     with pytest.raises(ValueError, match="ctc_slots must be one of"):
         replace(m.config, ctc_slots=3)
-
-
-def replace_slots(m: AcousticModel, slots: int) -> AcousticModel:
-    return AcousticModel(replace(m.config, ctc_slots=slots), m.cmvn)
 
 
 def test_a_model_grows_new_units_and_dialects_by_name_and_keeps_its_outputs() -> None:
